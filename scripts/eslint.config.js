@@ -1,0 +1,90 @@
+// Lint rules that enforce STYLE.md: no floating promises, no import cycles, and a
+// deterministic core (raft/, internal/fsm/) with no timers, clock, randomness or Node I/O.
+import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+// Code whose output must depend only on its inputs: replayable from a seed.
+const deterministic = ["raft/**/*.ts", "internal/fsm/**/*.ts"];
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "dist/**", "**/*.js", "**/*.cjs", "**/*.mjs"] },
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: root },
+    },
+    plugins: { "@typescript-eslint": tseslint.plugin, "import-x": importX },
+    settings: {
+      "import-x/resolver": { node: { extensions: [".ts", ".js"] } },
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+      "@typescript-eslint/await-thenable": "error",
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "no-var": "error",
+      "prefer-const": "error",
+      eqeqeq: ["error", "always", { null: "ignore" }],
+    },
+  },
+  {
+    files: deterministic,
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        ...["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval",
+          "clearImmediate", "queueMicrotask", "Date", "process", "performance", "require",
+          "Buffer", "crypto", "fetch"].map((name) => ({
+          name,
+          message: "deterministic code: time is ticks and I/O belongs to the caller",
+        })),
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "Math", property: "random", message: "use the seeded generator passed in" },
+        { object: "Date", property: "now", message: "time is ticks; timestamps arrive in commands" },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='Date']", message: "no clock in deterministic code" },
+      ],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["node:*"], message: "deterministic code imports nothing from Node" },
+            {
+              regex: "^(fs|path|os|crypto|net|http|https|child_process|timers|events|stream|util|worker_threads)(/.*)?$",
+              message: "deterministic code imports nothing from Node",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["raft/**/*.ts"],
+    ignores: ["raft/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["node:*"], message: "raft/ imports nothing from Node" },
+            {
+              regex: "^(fs|path|os|crypto|net|http|https|child_process|timers|events|stream|util|worker_threads)(/.*)?$",
+              message: "raft/ imports nothing from Node",
+            },
+            { regex: "^\\.\\./", message: "raft/ is self-contained: it imports nothing outside raft/" },
+          ],
+        },
+      ],
+    },
+  },
+);
