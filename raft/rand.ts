@@ -1,0 +1,29 @@
+// A small seeded PRNG (mulberry32) so election timeouts replay exactly from a seed.
+import type { Rand } from "./types.js";
+
+export class SeededRand implements Rand {
+  private state: number;
+
+  constructor(seed: number) {
+    // Mix the seed so that nearby seeds (1, 2, 3...) give unrelated streams.
+    this.state = (Math.imul((seed | 0) ^ 0x9e3779b9, 0x85ebca6b) ^ (seed / 0x100000000)) >>> 0;
+  }
+
+  /** A uniformly distributed 32-bit unsigned integer. */
+  nextUint32(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  intn(n: number): number {
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`rand: intn(${n}): n must be a positive integer`);
+    return Math.floor((this.nextUint32() / 0x100000000) * n);
+  }
+}
+
+export function newRand(seed: number): Rand {
+  return new SeededRand(seed);
+}
