@@ -2,6 +2,7 @@
 // deterministic core (raft/, internal/fsm/) with no timers, clock, randomness or Node I/O.
 import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -20,8 +21,10 @@ export default tseslint.config(
     },
     plugins: { "@typescript-eslint": tseslint.plugin, "import-x": importX },
     settings: {
-      "import-x/resolver": { node: { extensions: [".ts", ".js"] } },
+      // Resolves "./x.js" to x.ts as tsc does, so cycles between sources are seen.
+      "import-x/extensions": [".ts"],
       "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: path.join(root, "tsconfig.json") })],
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",

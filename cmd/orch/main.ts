@@ -1,0 +1,39 @@
+// The orch command line: parses flags and calls into internal/. Exit codes: 0 ok, 1 failed, 2 usage.
+import { Command, CommanderError } from "commander";
+import { exit_failure, exit_usage, UsageError } from "../../internal/cli/errors.js";
+import { version } from "../../internal/version.js";
+import { registerDoctor } from "./doctor.js";
+
+function buildProgram(): Command {
+  const program = new Command("orch")
+    .description("orch: a cluster manager in one executable (Raft on LevelDB, tasks as Docker containers)")
+    .version(version, "-v, --version", "print the orch version")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run `orch --help` to see the commands and their flags)")
+    .exitOverride();
+  registerDoctor(program);
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with code 0; commander already printed.
+      if (err.exitCode === 0) return;
+      process.exitCode = exit_usage;
+      return;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`orch: ${err.message}\n`);
+      process.exitCode = exit_usage;
+      return;
+    }
+    process.stderr.write(`orch: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = exit_failure;
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,2 @@
+// CommonJS face of native-addon.ts: classic-level calls require('node-gyp-build')(dir).
+module.exports = require("./native-addon.ts").default;
