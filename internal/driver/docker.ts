@@ -76,7 +76,7 @@ export class DockerDriver implements Driver {
     };
   }
 
-  start(spec: TaskSpec): Promise<TaskStatus> {
+  async start(spec: TaskSpec): Promise<TaskStatus> {
     assertTaskId(spec.task_id);
     return this.locks.run(spec.task_id, async () => {
       const existing = await this.inspectContainer(spec.task_id);
@@ -126,7 +126,7 @@ export class DockerDriver implements Driver {
     return status;
   }
 
-  stop(task_id: string, options: StopOptions): Promise<TerminalStatus> {
+  async stop(task_id: string, options: StopOptions): Promise<TerminalStatus> {
     assertTaskId(task_id);
     return this.locks.run(task_id, async () => {
       const before = await this.inspectKnown(task_id);
@@ -220,7 +220,7 @@ export class DockerDriver implements Driver {
     yield* containerLogLines(this.container(task_id), options);
   }
 
-  remove(task_id: string, options?: RemoveOptions): Promise<void> {
+  async remove(task_id: string, options?: RemoveOptions): Promise<void> {
     assertTaskId(task_id);
     return this.locks.run(task_id, async () => {
       const status = await this.inspectKnown(task_id);
