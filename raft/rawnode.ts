@@ -28,37 +28,71 @@
  *
  * A broken invariant throws RaftInvariantError; the node must then be dropped, not reused.
  */
-import type {
-  ConfChange,
-  ConfState,
-  Config,
-  Message,
-  NodeId,
-  Ready,
-  SnapshotStatus,
-  Status,
+import { encodeConfChange } from "./confchange_codec.js";
+import { Raft } from "./raft.js";
+import {
+  ErrProposalDropped,
+  ErrStepLocalMsg,
+  NONE,
+  RaftError,
+  RaftInvariantError,
+  type ConfChange,
+  type ConfState,
+  type Config,
+  type HardState,
+  type Message,
+  type NodeId,
+  type ProgressStatus,
+  type Ready,
+  type SnapshotStatus,
+  type SoftState,
+  type Status,
 } from "./types.js";
+import { isLocalMsg, newMessage } from "./util.js";
 
 export class RawNode {
+  private readonly raft: Raft;
+  private prevSoftState: SoftState;
+  private prevHardState: HardState;
+  /** The Ready handed out and not yet advanced; only one may be outstanding. */
+  private outstanding: Ready | undefined = undefined;
+  /** Set by the first broken invariant; every later call rethrows it. */
+  private failure: RaftError | undefined = undefined;
+
   constructor(config: Config) {
-    void config;
-    throw new Error("raft: RawNode not built yet");
+    this.raft = new Raft(config);
+    this.prevSoftState = this.raft.softState();
+    this.prevHardState = this.raft.hardState();
+  }
+
+  /** Run fn; a broken invariant poisons the node so it cannot limp on. */
+  private guard<T>(fn: () => T): T {
+    if (this.failure !== undefined) throw this.failure;
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof RaftInvariantError) this.failure = err;
+      throw err;
+    }
   }
 
   /** Advance logical time by one tick (elections, heartbeats, quorum checks, transfer timeout). */
   tick(): void {
-    throw new Error("raft: not built yet");
+    this.guard(() => this.raft.tick());
   }
 
   /** Start an election now (if this node may campaign). */
   campaign(): void {
-    throw new Error("raft: not built yet");
+    this.guard(() => this.raft.step(newMessage({ type: "MsgHup", to: this.raft.id, from: NONE })));
   }
 
   /** Propose application data. Throws ErrProposalDropped (no leader, transfer, back-pressure). */
   propose(data: Uint8Array): void {
-    void data;
-    throw new Error("raft: not built yet");
+    this.guard(() =>
+      this.raft.step(
+        newMessage({ type: "MsgProp", to: NONE, from: NONE, entries: [{ term: 0, index: 0, type: "Normal", data }] }),
+      ),
+    );
   }
 
   /**
@@ -66,62 +100,153 @@ export class RawNode {
    * if this leader has not committed an entry of its term, or if the change is invalid.
    */
   proposeConfChange(cc: ConfChange): void {
-    void cc;
-    throw new Error("raft: not built yet");
+    this.guard(() => {
+      if (this.raft.state !== "Leader") {
+        throw new ErrProposalDropped("not-leader", `node ${this.raft.id} is not the leader (leader: ${this.raft.lead})`);
+      }
+      const entry = { term: 0, index: 0, type: "ConfChange" as const, data: encodeConfChange(cc) };
+      this.raft.step(newMessage({ type: "MsgProp", to: NONE, from: NONE, entries: [entry] }));
+    });
   }
 
   /** Apply a committed conf change entry; returns the new membership. */
   applyConfChange(cc: ConfChange): ConfState {
-    void cc;
-    throw new Error("raft: not built yet");
+    return this.guard(() => this.raft.applyConfChange(cc));
   }
 
-  /** Feed a message from a peer. Throws ErrStepLocalMsg for local-only message types. */
+  /**
+   * Feed a message from a peer. Throws ErrStepLocalMsg for local-only message types.
+   * Responses from non-members and requests a leader refuses are dropped silently.
+   */
   step(m: Message): void {
-    void m;
-    throw new Error("raft: not built yet");
+    this.guard(() => {
+      if (isLocalMsg(m.type)) throw new ErrStepLocalMsg(`raft: ${m.type} is local to a node and cannot be stepped`);
+      try {
+        this.raft.step(m);
+      } catch (err) {
+        // A forwarded proposal or read refused at the leader: the origin will time out and retry.
+        if (err instanceof ErrProposalDropped) return;
+        throw err;
+      }
+    });
   }
 
   /** Request a linearizable read point; ctx must be unique per request. Result comes as a ReadState. */
   readIndex(ctx: Uint8Array): void {
-    void ctx;
-    throw new Error("raft: not built yet");
+    this.guard(() => this.raft.step(newMessage({ type: "MsgReadIndex", to: NONE, from: NONE, context: ctx })));
   }
 
   /** Ask the leader to hand leadership to `to` (abandoned after one election timeout). */
   transferLeader(to: NodeId): void {
-    void to;
-    throw new Error("raft: not built yet");
+    this.guard(() => this.raft.step(newMessage({ type: "MsgTransferLeader", to: this.raft.id, from: to })));
   }
 
   /** Tell the leader that the last message to `id` could not be delivered. */
   reportUnreachable(id: NodeId): void {
-    void id;
-    throw new Error("raft: not built yet");
+    this.guard(() => this.raft.step(newMessage({ type: "MsgUnreachable", to: this.raft.id, from: id })));
   }
 
   /** Tell the leader whether sending a snapshot to `id` finished or failed. */
   reportSnapshot(id: NodeId, status: SnapshotStatus): void {
-    void id;
-    void status;
-    throw new Error("raft: not built yet");
+    this.guard(() =>
+      this.raft.step(newMessage({ type: "MsgSnapStatus", to: this.raft.id, from: id, reject: status === "failure" })),
+    );
   }
 
   hasReady(): boolean {
-    throw new Error("raft: not built yet");
+    if (this.failure !== undefined || this.outstanding !== undefined) return false;
+    const r = this.raft;
+    const ss = r.softState();
+    if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) return true;
+    if (!hardStateEqual(r.hardState(), this.prevHardState)) return true;
+    const log = r.raftLog;
+    return (
+      log.unstable.snapshot !== undefined ||
+      log.unstable.entries.length > 0 ||
+      r.msgs.length > 0 ||
+      r.readStates.length > 0 ||
+      log.hasNextCommittedEnts()
+    );
   }
 
+  /**
+   * The work to do now (see the module comment for the order). Call advance(rd) before the
+   * next ready(); stepping and ticking in between is allowed.
+   */
   ready(): Ready {
-    throw new Error("raft: not built yet");
+    return this.guard(() => {
+      if (this.outstanding !== undefined) {
+        throw new RaftInvariantError("raft: ready() called again before advance() of the previous Ready");
+      }
+      const r = this.raft;
+      r.raftLog.checkInvariants();
+      const ss = r.softState();
+      const hs = r.hardState();
+      const softChanged = ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState;
+      const hardChanged = !hardStateEqual(hs, this.prevHardState);
+      const entries = r.raftLog.unstableEntries();
+      const snapshot = r.raftLog.unstable.snapshot;
+      const rd: Ready = {
+        ...(softChanged ? { softState: ss } : {}),
+        ...(hardChanged ? { hardState: hs } : {}),
+        ...(snapshot !== undefined ? { snapshot } : {}),
+        readStates: r.readStates,
+        entries,
+        committedEntries: r.raftLog.nextCommittedEnts(),
+        messages: r.msgs,
+        mustSync:
+          entries.length > 0 ||
+          snapshot !== undefined ||
+          hs.term !== this.prevHardState.term ||
+          hs.vote !== this.prevHardState.vote,
+      };
+      r.msgs = [];
+      r.readStates = [];
+      this.outstanding = rd;
+      return rd;
+    });
   }
 
   /** Acknowledge that the Ready was persisted, sent and applied. */
   advance(rd: Ready): void {
-    void rd;
-    throw new Error("raft: not built yet");
+    this.guard(() => {
+      if (rd !== this.outstanding) throw new RaftInvariantError("raft: advance() with a Ready that is not the outstanding one");
+      this.outstanding = undefined;
+      const log = this.raft.raftLog;
+      if (rd.softState !== undefined) this.prevSoftState = rd.softState;
+      if (rd.hardState !== undefined) this.prevHardState = rd.hardState;
+      if (rd.snapshot !== undefined) {
+        log.stableSnapTo(rd.snapshot.metadata.index);
+        log.appliedTo(rd.snapshot.metadata.index);
+      }
+      const lastEntry = rd.entries[rd.entries.length - 1];
+      if (lastEntry !== undefined) log.stableTo(lastEntry.index, lastEntry.term);
+      const lastCommitted = rd.committedEntries[rd.committedEntries.length - 1];
+      if (lastCommitted !== undefined) {
+        log.appliedTo(lastCommitted.index);
+        this.raft.reduceUncommittedSize(rd.committedEntries);
+      }
+      log.checkInvariants();
+    });
   }
 
   status(): Status {
-    throw new Error("raft: not built yet");
+    const r = this.raft;
+    const progress = new Map<NodeId, ProgressStatus>();
+    if (r.state === "Leader") for (const [id, pr] of r.trk.progress) progress.set(id, pr.status());
+    return {
+      id: r.id,
+      hardState: r.hardState(),
+      softState: r.softState(),
+      applied: r.raftLog.applied,
+      lastIndex: r.raftLog.lastIndex(),
+      leadTransferee: r.leadTransferee,
+      confState: r.trk.confState(),
+      progress,
+    };
   }
+}
+
+function hardStateEqual(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
 }
