@@ -27,6 +27,11 @@ export interface ExitFacts {
 }
 
 const signal_exit_base = 128;
+// Shells and docker-init use these for a command that could not be run at all.
+const exit_hints: Partial<Record<number, string>> = {
+  126: "the command was found but is not executable: check command and image",
+  127: "the command was not found in the image: check command and image",
+};
 const signal_number_max = 64;
 
 export function exitStatus(who: TaskIdentity, facts: ExitFacts): TerminalStatus {
@@ -62,7 +67,7 @@ export function exitStatus(who: TaskIdentity, facts: ExitFacts): TerminalStatus 
     ...base,
     state: "FAILED",
     reason: "exit_nonzero",
-    message: `exited with code ${facts.exit_code}; its logs say why`,
+    message: `exited with code ${facts.exit_code}; ${exit_hints[facts.exit_code] ?? "its logs say why"}`,
   };
 }
 
