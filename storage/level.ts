@@ -1,0 +1,247 @@
+// LevelDB-backed Raft storage: the log, hard state and snapshot on disk, read through an
+// in-memory copy so the Raft core's synchronous Storage reads never touch the disk.
+import { Level } from "level";
+import {
+  MemoryStorage,
+  RaftInvariantError,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type InitialState,
+  type Snapshot,
+  type Storage,
+} from "../raft/index.js";
+import {
+  CorruptRecordError,
+  decodeEntry,
+  decodeHardState,
+  decodeJson,
+  decodeSnapshot,
+  encodeEntry,
+  encodeHardState,
+  encodeJson,
+  encodeSnapshot,
+} from "./record.js";
+
+/** What one Ready asks to make durable; written as one LevelDB batch. */
+export interface StorageWrite {
+  readonly snapshot?: Snapshot;
+  readonly entries: readonly Entry[];
+  readonly hardState?: HardState;
+}
+
+/** The data folder failed to open or holds damaged records; the message says what to do. */
+export class StorageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StorageError";
+  }
+}
+
+type Op = { type: "put"; key: Uint8Array; value: Uint8Array } | { type: "del"; key: Uint8Array };
+
+const key_hard_state = Uint8Array.of(0x68); // "h"
+const key_snapshot = Uint8Array.of(0x73); // "s"
+const key_meta = Uint8Array.of(0x6d); // "m"
+const entry_prefix = 0x65; // "e", then the index as u64 big-endian so keys sort by index
+
+function entryKey(index: number): Uint8Array {
+  const k = new Uint8Array(9);
+  k[0] = entry_prefix;
+  new DataView(k.buffer).setBigUint64(1, BigInt(index));
+  return k;
+}
+
+function indexOfKey(k: Uint8Array): number {
+  return Number(new DataView(k.buffer, k.byteOffset, k.byteLength).getBigUint64(1));
+}
+
+/**
+ * Invariant: the cache equals what the disk holds, from the snapshot on. Every write goes
+ * to LevelDB first (one batch) and reaches the cache only once the batch succeeded, so a
+ * failed write leaves both as they were. Memory: the log since the last compaction, which
+ * the node driver bounds by snapshotting every so many entries.
+ */
+export class LevelStorage implements Storage {
+  private constructor(
+    private readonly db: Level<Uint8Array, Uint8Array>,
+    private readonly cache: MemoryStorage,
+    private metaValue: unknown,
+    readonly path: string,
+  ) {}
+
+  static async open(dir: string): Promise<LevelStorage> {
+    const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+      const busy = /LOCK|lock|temporarily unavailable/.test(cause);
+      throw new StorageError(
+        busy
+          ? `data folder ${dir} is in use by another process (LevelDB lock held): stop the other orch process or choose another --data-dir`
+          : `cannot open the Raft log in ${dir}: ${cause}`,
+        { cause: err },
+      );
+    }
+    try {
+      const { cache, meta } = await load(db, dir);
+      return new LevelStorage(db, cache, meta, dir);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  // ---- Storage (read side), answered from the cache.
+  initialState(): InitialState {
+    return this.cache.initialState();
+  }
+  entries(lo: number, hi: number, maxBytes: number): Entry[] {
+    return this.cache.entries(lo, hi, maxBytes);
+  }
+  term(i: number): number {
+    return this.cache.term(i);
+  }
+  firstIndex(): number {
+    return this.cache.firstIndex();
+  }
+  lastIndex(): number {
+    return this.cache.lastIndex();
+  }
+  snapshot(): Snapshot {
+    return this.cache.snapshot();
+  }
+
+  /** Cluster identity and other facts the server keeps beside the log (JSON). */
+  meta(): unknown {
+    return this.metaValue;
+  }
+
+  async setMeta(value: unknown): Promise<void> {
+    await this.db.put(key_meta, encodeJson(value), { sync: true });
+    this.metaValue = value;
+  }
+
+  /** The initial membership of a brand-new cluster, as MemoryStorage.bootstrap. */
+  async bootstrap(confState: ConfState): Promise<void> {
+    if (this.cache.lastIndex() !== 0 || this.cache.initialState().hardState.term !== 0) {
+      throw new StorageError(`${this.path} already holds a Raft log; bootstrap only an empty data folder`);
+    }
+    await this.save({
+      snapshot: { metadata: { index: 1, term: 1, confState }, data: new Uint8Array(0) },
+      entries: [],
+      hardState: { term: 1, vote: 0, commit: 1 },
+    });
+  }
+
+  /**
+   * Makes one Ready durable in a single LevelDB batch (group commit): the snapshot, the
+   * entries (truncating a conflicting suffix), then the hard state. `sync` fsyncs.
+   */
+  async save(w: StorageWrite, sync = true): Promise<void> {
+    const ops: Op[] = [];
+    let first = this.cache.firstIndex();
+    let last = this.cache.lastIndex();
+    if (w.snapshot !== undefined) {
+      const held = this.cache.snapshot().metadata.index;
+      if (w.snapshot.metadata.index <= held && held > 0) {
+        throw new RaftInvariantError(`storage: snapshot at ${w.snapshot.metadata.index} is not newer than the held one at ${held}`);
+      }
+      ops.push({ type: "put", key: key_snapshot, value: encodeSnapshot(w.snapshot) });
+      for (let i = first; i <= last; i++) ops.push({ type: "del", key: entryKey(i) });
+      first = w.snapshot.metadata.index + 1;
+      last = w.snapshot.metadata.index;
+    }
+    const head = w.entries[0];
+    if (head !== undefined) {
+      if (head.index > last + 1) {
+        throw new RaftInvariantError(`storage: append at ${head.index} leaves a gap after the last index ${last}`);
+      }
+      const newLast = head.index + w.entries.length - 1;
+      for (const e of w.entries) if (e.index >= first) ops.push({ type: "put", key: entryKey(e.index), value: encodeEntry(e) });
+      for (let i = Math.max(newLast + 1, first); i <= last; i++) ops.push({ type: "del", key: entryKey(i) });
+    }
+    if (w.hardState !== undefined) ops.push({ type: "put", key: key_hard_state, value: encodeHardState(w.hardState) });
+    if (ops.length === 0) return;
+    await this.db.batch(ops, { sync });
+    if (w.snapshot !== undefined) this.cache.applySnapshot(w.snapshot);
+    this.cache.append(w.entries);
+    if (w.hardState !== undefined) this.cache.setHardState(w.hardState);
+  }
+
+  /** Records a snapshot of the state machine at applied index i (i <= lastIndex). */
+  async createSnapshot(i: number, confState: ConfState, data: Uint8Array): Promise<Snapshot> {
+    const held = this.cache.snapshot().metadata.index;
+    if (i <= held) throw new RaftInvariantError(`storage: createSnapshot(${i}): already have a snapshot at ${held}`);
+    if (i > this.cache.lastIndex()) throw new RaftInvariantError(`storage: createSnapshot(${i}) is beyond the last index ${this.cache.lastIndex()}`);
+    const snap: Snapshot = { metadata: { index: i, term: this.cache.term(i), confState }, data };
+    await this.db.put(key_snapshot, encodeSnapshot(snap), { sync: true });
+    return this.cache.createSnapshot(i, confState, data);
+  }
+
+  /** Drops entries up to and including compactIndex, which must be covered by the snapshot. */
+  async compact(compactIndex: number): Promise<void> {
+    const snapIndex = this.cache.snapshot().metadata.index;
+    if (compactIndex > snapIndex) {
+      throw new RaftInvariantError(`storage: compact(${compactIndex}) goes past the snapshot at ${snapIndex}; snapshot first`);
+    }
+    const ops: Op[] = [];
+    for (let i = this.cache.firstIndex(); i <= compactIndex; i++) ops.push({ type: "del", key: entryKey(i) });
+    if (ops.length === 0) return;
+    await this.db.batch(ops, { sync: false });
+    this.cache.compact(compactIndex);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** Reads and checks everything: a damaged record stops the load with a clear error. */
+async function load(db: Level<Uint8Array, Uint8Array>, dir: string): Promise<{ cache: MemoryStorage; meta: unknown }> {
+  const damaged = (err: unknown): never => {
+    if (err instanceof CorruptRecordError) {
+      throw new StorageError(
+        `the Raft log in ${dir} is damaged (${err.message}); it is not replayed. ` +
+          `Move the data folder aside and re-add this server to its cluster (orch members remove, then orch server --join), ` +
+          `or restore the folder from a backup`,
+        { cause: err },
+      );
+    }
+    throw err;
+  };
+  try {
+    const cache = new MemoryStorage();
+    const metaRaw = await db.get(key_meta);
+    const meta = metaRaw === undefined ? undefined : decodeJson(metaRaw, "meta record");
+    const snapRaw = await db.get(key_snapshot);
+    const snap = snapRaw === undefined ? undefined : decodeSnapshot(snapRaw, "snapshot record");
+    if (snap !== undefined) cache.applySnapshot(snap);
+    const hsRaw = await db.get(key_hard_state);
+    if (hsRaw !== undefined) cache.setHardState(decodeHardState(hsRaw, "hard state record"));
+
+    const snapIndex = snap?.metadata.index ?? 0;
+    const batch: Entry[] = [];
+    let expect = snapIndex + 1;
+    for await (const [k, v] of db.iterator({ gt: entryKey(snapIndex), lt: Uint8Array.of(entry_prefix + 1) })) {
+      const index = indexOfKey(k);
+      const e = decodeEntry(v, `log entry ${index}`);
+      if (e.index !== index) throw new CorruptRecordError(`log entry ${index}`, `record says index ${e.index}`);
+      if (index !== expect) throw new CorruptRecordError(`log entry ${index}`, `gap: expected entry ${expect} next`);
+      batch.push(e);
+      expect++;
+    }
+    if (snap !== undefined && batch[0] !== undefined && batch[0].term < snap.metadata.term) {
+      throw new CorruptRecordError(`log entry ${batch[0].index}`, `term ${batch[0].term} is older than the snapshot's term ${snap.metadata.term}`);
+    }
+    cache.append(batch);
+    const hs = cache.initialState().hardState;
+    if (hs.commit > cache.lastIndex()) {
+      throw new CorruptRecordError("hard state record", `commit index ${hs.commit} is beyond the last log entry ${cache.lastIndex()}`);
+    }
+    return { cache, meta };
+  } catch (err) {
+    return damaged(err);
+  }
+}

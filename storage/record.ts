@@ -1,0 +1,184 @@
+// Binary records for the Raft log on disk, each framed with a CRC-32C so damage is found, not replayed.
+import type { ConfState, Entry, EntryType, HardState, Snapshot } from "../raft/index.js";
+import { crc32c } from "./crc32.js";
+
+/** A stored record failed its checksum or does not parse: the data folder is damaged. */
+export class CorruptRecordError extends Error {
+  constructor(readonly what: string, detail: string) {
+    super(`${what}: ${detail}`);
+    this.name = "CorruptRecordError";
+  }
+}
+
+const record_version = 1;
+const entry_types: readonly EntryType[] = ["Normal", "ConfChange"];
+
+/** Appends fields to a growing buffer; numbers up to 2^53 are stored as u64. */
+class Writer {
+  private buf = new Uint8Array(64);
+  private view = new DataView(this.buf.buffer);
+  len = 0;
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  u8(v: number): this {
+    this.room(1);
+    this.view.setUint8(this.len, v);
+    this.len += 1;
+    return this;
+  }
+  u32(v: number): this {
+    this.room(4);
+    this.view.setUint32(this.len, v);
+    this.len += 4;
+    return this;
+  }
+  u64(v: number): this {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`record: ${v} is not a non-negative safe integer`);
+    this.room(8);
+    this.view.setBigUint64(this.len, BigInt(v));
+    this.len += 8;
+    return this;
+  }
+  bytes(b: Uint8Array): this {
+    this.u32(b.length);
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+    return this;
+  }
+  /** The record: [crc32c of the rest: u32][version: u8][fields...]. */
+  seal(): Uint8Array {
+    const out = new Uint8Array(4 + this.len);
+    out.set(this.buf.subarray(0, this.len), 4);
+    new DataView(out.buffer).setUint32(0, crc32c(out.subarray(4)));
+    return out;
+  }
+}
+
+class Reader {
+  private off = 0;
+  private readonly view: DataView;
+  constructor(private readonly buf: Uint8Array, private readonly what: string) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  private need(n: number): void {
+    if (this.off + n > this.buf.length) throw new CorruptRecordError(this.what, `truncated at byte ${this.off} (record is ${this.buf.length} bytes)`);
+  }
+  u8(): number {
+    this.need(1);
+    return this.view.getUint8(this.off++);
+  }
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.off);
+    this.off += 4;
+    return v;
+  }
+  u64(): number {
+    this.need(8);
+    const v = this.view.getBigUint64(this.off);
+    this.off += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptRecordError(this.what, `number ${v} out of range`);
+    return Number(v);
+  }
+  bytes(): Uint8Array {
+    const n = this.u32();
+    this.need(n);
+    // A plain Uint8Array copy: LevelDB hands out Buffers, and the record must not pin them.
+    const b = new Uint8Array(n);
+    b.set(this.buf.subarray(this.off, this.off + n));
+    this.off += n;
+    return b;
+  }
+  end(): void {
+    if (this.off !== this.buf.length) throw new CorruptRecordError(this.what, `${this.buf.length - this.off} unexpected trailing bytes`);
+  }
+}
+
+/** Checks the frame and returns a reader positioned after the version byte. */
+function open(buf: Uint8Array, what: string): Reader {
+  if (buf.length < 5) throw new CorruptRecordError(what, `record of ${buf.length} bytes is too short`);
+  const want = new DataView(buf.buffer, buf.byteOffset, 4).getUint32(0);
+  const have = crc32c(buf.subarray(4));
+  if (want !== have) throw new CorruptRecordError(what, `checksum mismatch (stored ${want.toString(16)}, computed ${have.toString(16)})`);
+  const r = new Reader(buf.subarray(4), what);
+  const v = r.u8();
+  if (v !== record_version) throw new CorruptRecordError(what, `unknown record version ${v}`);
+  return r;
+}
+
+export function encodeEntry(e: Entry): Uint8Array {
+  return new Writer().u8(record_version).u64(e.index).u64(e.term).u8(entry_types.indexOf(e.type)).bytes(e.data).seal();
+}
+
+export function decodeEntry(buf: Uint8Array, what: string): Entry {
+  const r = open(buf, what);
+  const index = r.u64();
+  const term = r.u64();
+  const type = entry_types[r.u8()];
+  if (type === undefined) throw new CorruptRecordError(what, "unknown entry type");
+  const data = r.bytes();
+  r.end();
+  return { index, term, type, data };
+}
+
+export function encodeHardState(hs: HardState): Uint8Array {
+  return new Writer().u8(record_version).u64(hs.term).u64(hs.vote).u64(hs.commit).seal();
+}
+
+export function decodeHardState(buf: Uint8Array, what: string): HardState {
+  const r = open(buf, what);
+  const hs = { term: r.u64(), vote: r.u64(), commit: r.u64() };
+  r.end();
+  return hs;
+}
+
+function writeIds(w: Writer, ids: readonly number[]): void {
+  w.u32(ids.length);
+  for (const id of ids) w.u64(id);
+}
+
+function readIds(r: Reader): number[] {
+  const n = r.u32();
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) ids.push(r.u64());
+  return ids;
+}
+
+export function encodeSnapshot(s: Snapshot): Uint8Array {
+  const w = new Writer().u8(record_version).u64(s.metadata.index).u64(s.metadata.term);
+  writeIds(w, s.metadata.confState.voters);
+  writeIds(w, s.metadata.confState.learners);
+  return w.bytes(s.data).seal();
+}
+
+export function decodeSnapshot(buf: Uint8Array, what: string): Snapshot {
+  const r = open(buf, what);
+  const index = r.u64();
+  const term = r.u64();
+  const confState: ConfState = { voters: readIds(r), learners: readIds(r) };
+  const data = r.bytes();
+  r.end();
+  return { metadata: { index, term, confState }, data };
+}
+
+export function encodeJson(value: unknown): Uint8Array {
+  return new Writer().u8(record_version).bytes(new TextEncoder().encode(JSON.stringify(value))).seal();
+}
+
+export function decodeJson(buf: Uint8Array, what: string): unknown {
+  const r = open(buf, what);
+  const text = new TextDecoder().decode(r.bytes());
+  r.end();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new CorruptRecordError(what, `not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
