@@ -6,6 +6,7 @@ import path from "node:path";
 import { Level } from "level";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Entry } from "../raft/index.js";
+import { storageContract } from "../raft/storage_contract.js";
 import { LevelStorage, StorageError } from "./level.js";
 
 const dirs: string[] = [];
@@ -30,6 +31,12 @@ async function reopen(s: LevelStorage): Promise<LevelStorage> {
   await s.close();
   return LevelStorage.open(s.path);
 }
+
+storageContract("LevelStorage", {
+  create: async () => LevelStorage.open(await tempDir()),
+  reopen: reopen,
+  destroy: (s) => s.close(),
+});
 
 describe("LevelStorage", () => {
   it("starts empty as the Storage contract says", async () => {

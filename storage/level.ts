@@ -2,6 +2,7 @@
 // in-memory copy so the Raft core's synchronous Storage reads never touch the disk.
 import { Level } from "level";
 import {
+  ErrSnapOutOfDate,
   MemoryStorage,
   RaftInvariantError,
   type ConfState,
@@ -146,7 +147,7 @@ export class LevelStorage implements Storage {
     if (w.snapshot !== undefined) {
       const held = this.cache.snapshot().metadata.index;
       if (w.snapshot.metadata.index <= held && held > 0) {
-        throw new RaftInvariantError(`storage: snapshot at ${w.snapshot.metadata.index} is not newer than the held one at ${held}`);
+        throw new ErrSnapOutOfDate(`storage: snapshot at ${w.snapshot.metadata.index} is not newer than the held one at ${held}`);
       }
       ops.push({ type: "put", key: key_snapshot, value: encodeSnapshot(w.snapshot) });
       for (let i = first; i <= last; i++) ops.push({ type: "del", key: entryKey(i) });
@@ -170,10 +171,21 @@ export class LevelStorage implements Storage {
     if (w.hardState !== undefined) this.cache.setHardState(w.hardState);
   }
 
+  // The write side of the shared storage contract, one durable batch each.
+  append(entries: readonly Entry[]): Promise<void> {
+    return this.save({ entries });
+  }
+  setHardState(hardState: HardState): Promise<void> {
+    return this.save({ entries: [], hardState });
+  }
+  applySnapshot(snapshot: Snapshot): Promise<void> {
+    return this.save({ snapshot, entries: [] });
+  }
+
   /** Records a snapshot of the state machine at applied index i (i <= lastIndex). */
   async createSnapshot(i: number, confState: ConfState, data: Uint8Array): Promise<Snapshot> {
     const held = this.cache.snapshot().metadata.index;
-    if (i <= held) throw new RaftInvariantError(`storage: createSnapshot(${i}): already have a snapshot at ${held}`);
+    if (i <= held) throw new ErrSnapOutOfDate(`storage: createSnapshot(${i}): already have a snapshot at ${held}`);
     if (i > this.cache.lastIndex()) throw new RaftInvariantError(`storage: createSnapshot(${i}) is beyond the last index ${this.cache.lastIndex()}`);
     const snap: Snapshot = { metadata: { index: i, term: this.cache.term(i), confState }, data };
     await this.db.put(key_snapshot, encodeSnapshot(snap), { sync: true });
