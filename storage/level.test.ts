@@ -166,7 +166,7 @@ describe("damaged data folders", () => {
   it("finds a flipped bit in an entry", async () => {
     const err = await damaged(async (db) => {
       const v = (await db.get(key(5)))!;
-      v[v.length - 1] ^= 0x01;
+      v[v.length - 1] = v[v.length - 1]! ^ 0x01;
       await db.put(key(5), v);
     });
     expect(err).toBeInstanceOf(StorageError);
