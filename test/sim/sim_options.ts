@@ -1,0 +1,107 @@
+// Everything one run does, derived from its seed: cluster size, fault mix, client behaviour.
+import type { ClientTimings } from "./client.js";
+import type { NetworkFaults } from "./network.js";
+import type { SnapshotPolicy } from "./node_env.js";
+import { Prng } from "./prng.js";
+import type { RaftTimings } from "./sim_node.js";
+
+export type NodeCount = 3 | 5 | 7;
+export const node_counts: readonly NodeCount[] = [3, 5, 7];
+
+export type FaultProfile = "calm" | "lossy" | "partitions" | "crashes" | "membership" | "chaos";
+export const fault_profiles: readonly FaultProfile[] = ["calm", "lossy", "partitions", "crashes", "membership", "chaos"];
+
+export interface SimOptions {
+  readonly seed: number;
+  readonly nodeCount: NodeCount;
+  readonly profile: FaultProfile;
+  /** Ticks with faults and client traffic. */
+  readonly runTicks: number;
+  /** Bound on the healed phase that must bring every node to the same applied index. */
+  readonly healTicksMax: number;
+  readonly clientCount: number;
+  readonly keys: readonly string[];
+  readonly raft: RaftTimings;
+  readonly client: ClientTimings;
+  readonly network: NetworkFaults;
+  /** Per tick: chance that a partition starts (when none is active) and that it heals. */
+  readonly partitionStartChance: number;
+  readonly partitionHealChance: number;
+  /** Per tick: chance that a node crashes; it restarts after a delay in this range. */
+  readonly crashChance: number;
+  readonly restartDelayTicks: readonly [number, number];
+  /** Whether crashes may take down a majority at once. */
+  readonly crashMajority: boolean;
+  /** Per tick: chance that the leader is asked to hand over to another voter. */
+  readonly transferChance: number;
+  /** Per tick: chance of a membership change (remove a voter, add a fresh node). */
+  readonly confChangeChance: number;
+  readonly snapshot: SnapshotPolicy;
+}
+
+const calm_network: NetworkFaults = {
+  dropRate: 0,
+  duplicateRate: 0,
+  minDelayTicks: 1,
+  maxDelayTicks: 2,
+  longDelayRate: 0,
+  longDelayTicks: 1,
+};
+
+/** The same seed always gives the same options; `nodeCount` may be forced by the caller. */
+export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions {
+  const prng = new Prng(seed ^ 0x5eed_0f7);
+  const nodes = nodeCount ?? prng.pick(node_counts);
+  const profile = prng.pick(fault_profiles);
+  const faulty = profile !== "calm";
+  const lossy = profile === "lossy" || profile === "chaos";
+  const network: NetworkFaults = faulty
+    ? {
+        dropRate: lossy ? prng.pick([0.02, 0.05, 0.1, 0.2]) : prng.pick([0, 0.01]),
+        duplicateRate: lossy ? prng.pick([0.01, 0.05, 0.1]) : prng.pick([0, 0.01]),
+        minDelayTicks: 1,
+        maxDelayTicks: prng.pick([1, 2, 3, 5]),
+        longDelayRate: lossy ? prng.pick([0, 0.01, 0.03]) : 0,
+        longDelayTicks: prng.pick([10, 30, 60]),
+      }
+    : calm_network;
+  const partitions = profile === "partitions" || profile === "chaos";
+  const crashes = profile === "crashes" || profile === "chaos";
+  return {
+    seed,
+    nodeCount: nodes,
+    profile,
+    runTicks: prng.pick([300, 500, 800]),
+    healTicksMax: 1500,
+    clientCount: prng.range(2, 5),
+    keys: ["a", "b", "c", "d", "e"].slice(0, prng.range(1, 4)),
+    raft: { electionTicks: 10, heartbeatTicks: 1, preVote: prng.chance(0.8), checkQuorum: prng.chance(0.8) },
+    client: {
+      attemptTimeoutTicks: prng.pick([15, 30, 50]),
+      opDeadlineTicks: prng.pick([60, 120, 200]),
+      maxThinkTicks: prng.pick([0, 3, 10]),
+      readIndexShare: prng.pick([0, 0.5, 1]),
+    },
+    network,
+    partitionStartChance: partitions ? prng.pick([0.01, 0.03]) : 0,
+    partitionHealChance: prng.pick([0.02, 0.05, 0.1]),
+    crashChance: crashes ? prng.pick([0.005, 0.01, 0.03]) : faulty ? 0.002 : 0,
+    restartDelayTicks: [prng.range(0, 5), prng.range(10, 80)],
+    crashMajority: profile === "chaos",
+    transferChance: faulty ? prng.pick([0, 0.005, 0.02]) : 0,
+    confChangeChance: profile === "membership" || profile === "chaos" ? prng.pick([0.005, 0.02]) : 0,
+    snapshot: prng.chance(0.6)
+      ? { everyEntries: prng.pick([5, 20, 60]), keepEntries: prng.pick([0, 3, 20]) }
+      : { everyEntries: null, keepEntries: 0 },
+  };
+}
+
+/** One line naming the run, printed with every failure. */
+export function describeOptions(options: SimOptions): string {
+  return (
+    `seed=${options.seed} nodes=${options.nodeCount} profile=${options.profile} ticks=${options.runTicks} ` +
+    `clients=${options.clientCount} keys=${options.keys.length} drop=${options.network.dropRate} ` +
+    `dup=${options.network.duplicateRate} crash=${options.crashChance} preVote=${options.raft.preVote} ` +
+    `checkQuorum=${options.raft.checkQuorum} snapshotEvery=${options.snapshot.everyEntries ?? "never"}`
+  );
+}
