@@ -26,6 +26,12 @@ export class Inflights {
     if (this.count === 0) this.start = 0;
   }
 
+  /** Forget the oldest message (presumed lost). */
+  freeFirstOne(): void {
+    if (this.count === 0) return;
+    this.freeLE(this.buffer[this.start]!);
+  }
+
   full(): boolean {
     return this.count === this.capacity;
   }

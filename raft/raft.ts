@@ -641,6 +641,9 @@ export class Raft {
   private handleHeartbeatResponse(m: Message, pr: Progress): void {
     pr.recentActive = true;
     pr.msgAppFlowPaused = false;
+    // If every in-flight MsgApp (or its ack) was lost, the window would stay full forever:
+    // free one slot so that an append goes out and its answer resynchronizes next.
+    if (pr.state === "Replicate" && pr.inflights.full()) pr.inflights.freeFirstOne();
     if (pr.match < this.raftLog.lastIndex()) this.sendAppend(m.from);
     if (m.context.byteLength === 0) return;
     const acks = this.readOnly.recvAck(m.from, m.context);

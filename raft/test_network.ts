@@ -227,10 +227,13 @@ export class Network {
     }
   }
 
-  /** Campaign on `id` and deliver everything. */
-  elect(id: NodeId): void {
-    this.n(id).campaign();
-    this.deliverAll();
+  /** Campaign on `id` and deliver everything; campaign again (higher term) up to `attempts` times. */
+  elect(id: NodeId, attempts = 1): void {
+    for (let i = 0; i < attempts; i++) {
+      this.n(id).campaign();
+      this.deliverAll();
+      if (this.n(id).status().softState.raftState === "Leader") return;
+    }
   }
 
   /** The single node that believes it is leader in the highest term, if any. */
@@ -249,11 +252,11 @@ export class Network {
   }
 
   /** Tick until some live node is leader (and a majority agrees), up to maxTicks. */
-  tickUntilLeader(maxTicks = 200): NodeId {
+  tickUntilLeader(maxTicks = 200, accept: (id: NodeId) => boolean = () => true): NodeId {
     for (let i = 0; i < maxTicks; i++) {
       this.tickAll();
       const l = this.leader();
-      if (l !== undefined) return l;
+      if (l !== undefined && accept(l)) return l;
     }
     throw new Error(`no leader after ${maxTicks} ticks`);
   }
