@@ -1,0 +1,99 @@
+// The replicated state machine: applies committed commands in log order, deterministically.
+// IDs and times arrive inside commands; nothing here reads a clock or makes randomness.
+import { fromBase64, toBase64 } from "./base64.js";
+import { CommandType, type Command, type CommandPayloads, type Envelope } from "./commands.js";
+import { KvTable, type KvResult } from "./kv.js";
+import { MemberTable, type Member } from "./members.js";
+
+export type ApplyResult = KvResult | { ok: true; member: Member } | { ok: false; code: "rejected"; message: string };
+
+type Handler<T extends CommandType> = (s: StateMachine, index: number, cmd: CommandPayloads[T] & { type: T }) => ApplyResult;
+
+/** One handler per command type: a missing one is a type error. */
+const handlers: { [T in CommandType]: Handler<T> } = {
+  [CommandType.kv_put]: (s, index, c) => s.kv.put(index, c.key, fromBase64(c.value_b64), c.cas),
+  [CommandType.kv_delete]: (s, index, c) => s.kv.delete(index, c.key, c.cas),
+  [CommandType.member_update]: (s, _index, c) => {
+    if (s.members.get(c.id) === undefined) return { ok: false, code: "rejected", message: `server ${c.id} is not a member` };
+    const m = { id: c.id, name: c.name, raft_addr: c.raft_addr, http_addr: c.http_addr };
+    s.members.upsert(m);
+    return { ok: true, member: m };
+  },
+};
+
+export type MembershipChange =
+  | { type: "AddNode" | "AddLearnerNode"; id: number; name: string; raft_addr: string; http_addr: string }
+  | { type: "RemoveNode"; id: number };
+
+interface SnapshotBody {
+  format: 1;
+  applied_index: number;
+  kv: [string, { v: string; c: number; m: number }][];
+  members: Member[];
+  members_max_id: number;
+}
+
+const snapshot_format = 1;
+
+export class StateMachine {
+  readonly kv = new KvTable();
+  readonly members = new MemberTable();
+  /** Invariant: commands are applied once each, in strictly increasing index order. */
+  applied_index = 0;
+
+  apply(index: number, env: Envelope): ApplyResult {
+    this.advance(index);
+    const cmd: Command = env.cmd;
+    const handler = handlers[cmd.type] as Handler<CommandType> | undefined;
+    if (handler === undefined) return { ok: false, code: "rejected", message: `unknown command type ${String(cmd.type)}` };
+    return handler(this, index, cmd);
+  }
+
+  /** Raft entries that carry no command (the leader's no-op, conf changes) still advance the index. */
+  advance(index: number): void {
+    if (index <= this.applied_index) throw new Error(`fsm: index ${index} applied after ${this.applied_index}`);
+    this.applied_index = index;
+  }
+
+  /** A committed Raft membership change: the member table follows it at the same index. */
+  applyMembership(index: number, change: MembershipChange): void {
+    this.advance(index);
+    if (change.type === "RemoveNode") this.members.remove(change.id);
+    else this.members.upsert({ id: change.id, name: change.name, raft_addr: change.raft_addr, http_addr: change.http_addr });
+  }
+
+  snapshot(): Uint8Array {
+    const body: SnapshotBody = {
+      format: snapshot_format,
+      applied_index: this.applied_index,
+      kv: [...this.kv.entries()].map(([k, e]) => [k, { v: toBase64(e.value), c: e.create_index, m: e.modify_index }]),
+      members: this.members.all(),
+      members_max_id: this.members.max_id,
+    };
+    return new TextEncoder().encode(JSON.stringify(body));
+  }
+
+  restore(data: Uint8Array, index: number): void {
+    this.kv.clear();
+    this.members.clear();
+    this.applied_index = index;
+    if (data.length === 0) return;
+    const body = JSON.parse(new TextDecoder().decode(data)) as SnapshotBody;
+    if (body.format !== snapshot_format) throw new Error(`fsm: snapshot format ${body.format} is not ${snapshot_format}`);
+    for (const [k, e] of body.kv) this.kv.put(e.m, k, fromBase64(e.v), undefined);
+    for (const [k, e] of body.kv) {
+      const row = this.kv.get(k);
+      if (row !== undefined) row.create_index = e.c;
+    }
+    for (const m of body.members) this.members.upsert(m);
+    this.members.max_id = body.members_max_id;
+  }
+}
+
+export function encodeEnvelope(env: Envelope): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(env));
+}
+
+export function decodeEnvelope(data: Uint8Array): Envelope {
+  return JSON.parse(new TextDecoder().decode(data)) as Envelope;
+}
