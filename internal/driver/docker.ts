@@ -5,7 +5,7 @@ import { engineMessage, isConflict, isNotFound, isNotRunning } from "./docker-er
 import { containerLogLines } from "./docker-logs.js";
 import { ensureImage } from "./docker-pull.js";
 import { statusFromInspect } from "./docker-status.js";
-import { DriverTimeoutError, TaskActiveError, UnknownTaskError } from "./errors.js";
+import { DriverError, DriverTimeoutError, TaskActiveError, UnknownTaskError } from "./errors.js";
 import { FailureMemory } from "./failure-memory.js";
 import {
   assertNodeId,
@@ -48,6 +48,9 @@ export interface DockerDriverOptions {
 const not_started_poll_ms = 50;
 /** Parallel inspects in list(); enough to hide latency without flooding the engine. */
 const list_inspect_parallel_max = 8;
+/** How long the loser of a create race waits for the winner's container to become visible. */
+const name_conflict_polls_max = 100;
+const name_conflict_poll_ms = 20;
 
 export class DockerDriver implements Driver {
   readonly node_id: string;
@@ -103,14 +106,28 @@ export class DockerDriver implements Driver {
       try {
         await this.docker.createContainer({ ...createOptions(spec, { node_id: this.node_id, ...this.settings }) });
       } catch (error) {
-        // Another driver instance on this engine won the race for the name: report its container.
         if (!isConflict(error)) return this.failures.remember(startFailedStatus(who, engineMessage(error)));
+        // Another driver instance on this engine won the race for the name: use its container.
+        await this.awaitNamedContainer(spec.task_id);
       }
       this.seen.add(spec.task_id);
       return await this.startContainer(spec.task_id);
     } finally {
       this.starting.delete(spec.task_id);
     }
+  }
+
+  /** The engine reserves a name before the container can be inspected; the loser of a race waits for it. */
+  private async awaitNamedContainer(task_id: string): Promise<void> {
+    for (let attempt = 0; attempt < name_conflict_polls_max; attempt += 1) {
+      if ((await this.inspectContainer(task_id)) !== undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, name_conflict_poll_ms));
+    }
+    throw new DriverError(
+      "engine",
+      `task ${task_id}: the engine says container ${containerName(this.node_id, task_id)} exists but does not show it ` +
+        `after ${name_conflict_polls_max * name_conflict_poll_ms} ms; check the engine (docker ps -a)`,
+    );
   }
 
   private async startContainer(task_id: string): Promise<TaskStatus> {
