@@ -135,7 +135,7 @@ export class Network {
   private blocked(m: Message): boolean {
     if (this.isolated.has(m.from) || this.isolated.has(m.to)) return true;
     if (this.cut.has(`${m.from}-${m.to}`)) return true;
-    if (this.get(m.to).node === undefined) return true;
+    if (this.nodes.get(m.to)?.node === undefined) return true; // crashed or never started
     return this.dropIf?.(m) ?? false;
   }
 
@@ -186,7 +186,7 @@ export class Network {
       this.queue = [];
       for (const m of batch) {
         if (this.blocked(m)) continue;
-        const target = this.get(m.to).node;
+        const target = this.nodes.get(m.to)?.node;
         if (target === undefined) continue;
         target.step(m);
         delivered++;
@@ -207,7 +207,7 @@ export class Network {
     let n = 0;
     for (const m of go) {
       if (this.blocked(m)) continue;
-      this.get(m.to).node?.step(m);
+      this.nodes.get(m.to)?.node?.step(m);
       n++;
     }
     this.processReadies();
