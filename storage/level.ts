@@ -124,13 +124,16 @@ export class LevelStorage implements Storage {
     this.metaValue = value;
   }
 
-  /** The initial membership of a brand-new cluster, as MemoryStorage.bootstrap. */
-  async bootstrap(confState: ConfState): Promise<void> {
+  /**
+   * The initial membership of a brand-new cluster, as MemoryStorage.bootstrap: a snapshot
+   * at index 1, term 1, holding `data` (the state machine's initial state, if any).
+   */
+  async bootstrap(confState: ConfState, data: Uint8Array = new Uint8Array(0)): Promise<void> {
     if (this.cache.lastIndex() !== 0 || this.cache.initialState().hardState.term !== 0) {
       throw new StorageError(`${this.path} already holds a Raft log; bootstrap only an empty data folder`);
     }
     await this.save({
-      snapshot: { metadata: { index: 1, term: 1, confState }, data: new Uint8Array(0) },
+      snapshot: { metadata: { index: 1, term: 1, confState }, data },
       entries: [],
       hardState: { term: 1, vote: 0, commit: 1 },
     });

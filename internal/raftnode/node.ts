@@ -1,0 +1,361 @@
+// The Raft node driver: timers into ticks, the Ready loop (persist → send → apply → advance),
+// proposals and linearizable reads with bounded waits, and snapshots of the state machine.
+import {
+  ErrProposalDropped,
+  RawNode,
+  decodeConfChange,
+  newRand,
+  type ConfChange,
+  type ConfState,
+  type Entry,
+  type Message,
+  type NodeId,
+  type Ready,
+  type Status,
+} from "../../raft/index.js";
+import type { LevelStorage } from "../../storage/level.js";
+import type { Envelope, Command } from "../fsm/commands.js";
+import { decodeEnvelope, encodeEnvelope, type ApplyResult, type StateMachine } from "../fsm/state.js";
+import { NodeError } from "./errors.js";
+
+export interface NodeTransport {
+  send(messages: readonly Message[]): void;
+}
+
+export interface NodeLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RaftNodeOptions {
+  id: NodeId;
+  storage: LevelStorage;
+  fsm: StateMachine;
+  transport: NodeTransport;
+  logger: NodeLogger;
+  /** Wall time of one Raft tick. */
+  tick_ms?: number;
+  election_ticks?: number;
+  heartbeat_ticks?: number;
+  /** Seed for election timeouts; defaults to something unique per process. */
+  seed?: number;
+  /** Snapshot the state machine once this many entries were applied since the last one. */
+  snapshot_entries?: number;
+  /** Entries kept behind a snapshot so slightly slow followers catch up without one. */
+  snapshot_catchup_entries?: number;
+  /** Bound on proposals and reads waiting for their result. */
+  pending_requests_max?: number;
+  /** How long a proposal or read may wait before it is answered with a timeout. */
+  request_timeout_ms?: number;
+  /** Called after each committed membership change is applied. */
+  onConfChange?: (cc: ConfChange, conf: ConfState) => void;
+}
+
+export const defaults = {
+  tick_ms: 100,
+  election_ticks: 10,
+  heartbeat_ticks: 1,
+  snapshot_entries: 10_000,
+  snapshot_catchup_entries: 5_000,
+  pending_requests_max: 16_384,
+  request_timeout_ms: 5_000,
+};
+
+interface Waiter<T> {
+  resolve(v: T): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class RaftNode {
+  readonly id: NodeId;
+  private readonly raw: RawNode;
+  private readonly opts: Required<Omit<RaftNodeOptions, "onConfChange" | "seed">> & Pick<RaftNodeOptions, "onConfChange">;
+  private ticker: NodeJS.Timeout | undefined;
+  private processing = false;
+  private again = false;
+  private failure: Error | undefined;
+  private counter = 0;
+  private readonly proposals = new Map<string, Waiter<ApplyResult>>();
+  private readonly confWaiters = new Map<string, Waiter<ConfState>>();
+  private readonly reads = new Map<string, Waiter<void>>();
+  /** ReadStates received and waiting for the state machine to reach their index. */
+  private readyReads: { ctx: string; index: number }[] = [];
+  private lead: NodeId = 0;
+  private idleResolvers: (() => void)[] = [];
+
+  constructor(options: RaftNodeOptions) {
+    this.opts = { ...defaults, ...options } as typeof this.opts;
+    this.id = options.id;
+    const snap = options.storage.snapshot();
+    options.fsm.restore(snap.data, snap.metadata.index);
+    this.raw = new RawNode({
+      id: options.id,
+      storage: options.storage,
+      electionTicks: this.opts.election_ticks,
+      heartbeatTicks: this.opts.heartbeat_ticks,
+      rand: newRand(options.seed ?? (process.pid * 7919 + options.id * 104729 + Date.now()) % 2 ** 31),
+      applied: snap.metadata.index,
+      preVote: true,
+      checkQuorum: true,
+    });
+  }
+
+  start(): void {
+    this.ticker = setInterval(() => {
+      this.guard(() => this.raw.tick());
+    }, this.opts.tick_ms);
+    this.kick();
+  }
+
+  /** Stops ticking and answers every waiter; the storage stays open for the caller to close. */
+  async stop(): Promise<void> {
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.failure ??= new NodeError("stopped", "this server is shutting down", 503);
+    this.rejectAll(this.failure);
+    await this.idle();
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  leader(): NodeId {
+    return this.lead;
+  }
+
+  status(): Status {
+    return this.raw.status();
+  }
+
+  /** A message from a peer. */
+  step(m: Message): void {
+    this.guard(() => this.raw.step(m));
+  }
+
+  reportUnreachable(id: NodeId): void {
+    this.guard(() => this.raw.reportUnreachable(id));
+  }
+
+  reportSnapshot(id: NodeId, ok: boolean): void {
+    this.guard(() => this.raw.reportSnapshot(id, ok ? "finish" : "failure"));
+  }
+
+  /** Replicates a command; resolves with its result once applied here. */
+  propose(cmd: Command, at_ms = Date.now()): Promise<ApplyResult> {
+    const rid = this.nextRid();
+    const env: Envelope = { rid, at_ms, cmd };
+    return this.wait(this.proposals, rid, () => this.raw.propose(encodeEnvelope(env)));
+  }
+
+  /** A membership change (leader only); resolves once applied here. */
+  proposeConfChange(cc: Omit<ConfChange, "context">, context: Record<string, unknown> = {}): Promise<ConfState> {
+    const rid = this.nextRid();
+    const ctx = new TextEncoder().encode(JSON.stringify({ ...context, rid }));
+    return this.wait(this.confWaiters, rid, () => this.raw.proposeConfChange({ ...cc, context: ctx }));
+  }
+
+  /** Resolves once this server's state machine reflects every write committed before the call. */
+  linearizableRead(): Promise<void> {
+    const rid = this.nextRid();
+    return this.wait(this.reads, rid, () => this.raw.readIndex(new TextEncoder().encode(rid)));
+  }
+
+  transferLeader(to: NodeId): void {
+    this.guard(() => this.raw.transferLeader(to));
+  }
+
+  private nextRid(): string {
+    return `${this.id}-${++this.counter}`;
+  }
+
+  private wait<T>(table: Map<string, Waiter<T>>, rid: string, submit: () => void): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.proposals.size + this.confWaiters.size + this.reads.size >= this.opts.pending_requests_max) {
+      return Promise.reject(
+        new NodeError("overloaded", `${this.opts.pending_requests_max} requests are already waiting on this server: retry with backoff`, 503),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        table.delete(rid);
+        reject(
+          new NodeError(
+            "timeout",
+            `not committed within ${this.opts.request_timeout_ms} ms (leader ${this.lead === 0 ? "unknown" : this.lead}); a write may or may not have taken effect`,
+            504,
+          ),
+        );
+      }, this.opts.request_timeout_ms);
+      table.set(rid, { resolve, reject, timer });
+      try {
+        submit();
+      } catch (err) {
+        clearTimeout(timer);
+        table.delete(rid);
+        reject(this.translate(err));
+        return;
+      }
+      this.kick();
+    });
+  }
+
+  private translate(err: unknown): Error {
+    if (err instanceof ErrProposalDropped) {
+      switch (err.reason) {
+        case "no-leader":
+          return new NodeError("no_leader", "no leader is elected yet: retry in a moment", 503);
+        case "transfer-in-progress":
+          return new NodeError("no_leader", "leadership is moving to another server: retry in a moment", 503);
+        case "uncommitted-bytes-limit":
+        case "pending-reads-limit":
+          return new NodeError("overloaded", `the leader refused more work (${err.reason}): retry with backoff`, 503);
+        case "not-leader":
+          return new NodeError("not_leader", err.message, 421);
+        default:
+          return new NodeError("conflict", err.message, 409);
+      }
+    }
+    return err instanceof Error ? err : new Error(String(err));
+  }
+
+  private guard(fn: () => void): void {
+    if (this.failure !== undefined) return;
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ErrProposalDropped) return;
+      this.fail(err);
+      return;
+    }
+    this.kick();
+  }
+
+  /** A broken invariant or a failed disk write: stop rather than limp on. */
+  private fail(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    if (this.failure === undefined) this.opts.logger.error("raft node stopped", { error: e.message });
+    this.failure ??= e;
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.rejectAll(new NodeError("stopped", `this server stopped: ${e.message}`, 503));
+  }
+
+  private rejectAll(err: Error): void {
+    for (const table of [this.proposals, this.confWaiters, this.reads] as Map<string, Waiter<unknown>>[]) {
+      for (const w of table.values()) {
+        clearTimeout(w.timer);
+        w.reject(err);
+      }
+      table.clear();
+    }
+  }
+
+  /** Runs the Ready loop until nothing is ready; one loop at a time. */
+  private kick(): void {
+    if (this.processing) {
+      this.again = true;
+      return;
+    }
+    this.processing = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while (this.failure === undefined && this.raw.hasReady()) await this.handle(this.raw.ready());
+      } while (this.again && this.failure === undefined);
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.processing = false;
+      for (const r of this.idleResolvers.splice(0)) r();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (!this.processing) return Promise.resolve();
+    return new Promise((resolve) => this.idleResolvers.push(resolve));
+  }
+
+  private async handle(rd: Ready): Promise<void> {
+    if (rd.softState !== undefined) {
+      if (rd.softState.lead !== this.lead) this.opts.logger.info("leader changed", { leader: rd.softState.lead, state: rd.softState.raftState });
+      this.lead = rd.softState.lead;
+    }
+    // 1. persist: one batch, synced when Raft says so (group commit of every proposal in it).
+    await this.opts.storage.save(
+      { ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}), entries: rd.entries, ...(rd.hardState !== undefined ? { hardState: rd.hardState } : {}) },
+      rd.mustSync,
+    );
+    // 2. send, only now that what they acknowledge is durable.
+    if (rd.messages.length > 0) this.opts.transport.send(rd.messages);
+    // 3. apply.
+    if (rd.snapshot !== undefined) this.opts.fsm.restore(rd.snapshot.data, rd.snapshot.metadata.index);
+    for (const e of rd.committedEntries) this.apply(e);
+    for (const rs of rd.readStates) this.readyReads.push({ ctx: new TextDecoder().decode(rs.requestCtx), index: rs.index });
+    this.answerReads();
+    // 4. advance.
+    this.raw.advance(rd);
+    await this.maybeSnapshot();
+  }
+
+  private apply(e: Entry): void {
+    const fsm = this.opts.fsm;
+    if (e.index <= fsm.applied_index) return; // covered by a snapshot restored in this Ready
+    if (e.type === "ConfChange") {
+      const cc = decodeConfChange(e.data);
+      const conf = this.raw.applyConfChange(cc);
+      const ctx = cc.context !== undefined && cc.context.length > 0 ? (JSON.parse(new TextDecoder().decode(cc.context)) as Record<string, unknown>) : {};
+      fsm.applyMembership(
+        e.index,
+        cc.type === "RemoveNode"
+          ? { type: "RemoveNode", id: cc.nodeId }
+          : { type: cc.type, id: cc.nodeId, name: String(ctx["name"] ?? `server-${cc.nodeId}`), raft_addr: String(ctx["raft_addr"] ?? ""), http_addr: String(ctx["http_addr"] ?? "") },
+      );
+      this.opts.onConfChange?.(cc, conf);
+      const rid = typeof ctx["rid"] === "string" ? ctx["rid"] : "";
+      settle(this.confWaiters, rid, conf);
+      return;
+    }
+    if (e.data.length === 0) {
+      fsm.advance(e.index);
+      return;
+    }
+    const env = decodeEnvelope(e.data);
+    settle(this.proposals, env.rid, fsm.apply(e.index, env));
+  }
+
+  private answerReads(): void {
+    const applied = this.opts.fsm.applied_index;
+    const waiting: typeof this.readyReads = [];
+    for (const r of this.readyReads) {
+      if (r.index <= applied) settle(this.reads, r.ctx, undefined);
+      else waiting.push(r);
+    }
+    this.readyReads = waiting;
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const st = this.opts.storage;
+    const applied = this.opts.fsm.applied_index;
+    const snapIndex = st.snapshot().metadata.index;
+    if (applied - snapIndex < this.opts.snapshot_entries) return;
+    const conf = this.raw.status().confState;
+    await st.createSnapshot(applied, conf, this.opts.fsm.snapshot());
+    const compactTo = applied - this.opts.snapshot_catchup_entries;
+    if (compactTo >= st.firstIndex()) await st.compact(compactTo);
+    this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1) });
+  }
+}
+
+function settle<T>(table: Map<string, Waiter<T>>, rid: string, value: T): void {
+  const w = table.get(rid);
+  if (w === undefined) return;
+  table.delete(rid);
+  clearTimeout(w.timer);
+  w.resolve(value);
+}
