@@ -1,5 +1,6 @@
 // Docker-only checks on a real engine: limits reach the kernel, OOM is named, images and ports behave.
 import http from "node:http";
+import net from "node:net";
 import { afterAll, describe, test } from "vitest";
 import { createOptions } from "../../internal/driver/docker-create.js";
 import type { LogLine, TaskSpec } from "../../internal/driver/types.js";
@@ -66,6 +67,25 @@ describe.concurrent("docker driver on a real engine", () => {
     expect(status.message).toContain("connection refused");
     expect(status.container_id).toBeUndefined();
     expect((await driver.list()).map((task) => task.task_id)).toEqual(["noimage"]);
+  });
+
+  test("a pull that hangs is cut off at pull_timeout_ms and ends FAILED saying so", async ({ expect }) => {
+    // A loopback "registry" that accepts connections and never answers.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const driver = nodes.driver({ pull_timeout_ms: 500 });
+      const image = `127.0.0.1:${port}/orch-hangs/nothing:latest`;
+      const status = await driver.start({ task_id: "hang", image, cpus: 0.1, memory_bytes: 16 * mib });
+      expect(status).toMatchObject({ state: "FAILED", reason: "image_unavailable" });
+      expect(status.message).toContain(`image ${image} is not on node`);
+      expect(status.message).toContain("the pull did not finish within 500 ms");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 
   test("a published port answers on 127.0.0.1", async ({ expect }) => {
