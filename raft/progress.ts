@@ -21,6 +21,8 @@ export class Progress {
   /** In Probe: a MsgApp is outstanding, wait for its answer or a heartbeat response. */
   msgAppFlowPaused = false;
   isLearner: boolean;
+  /** The highest commit index sent to this follower in a MsgApp. */
+  sentCommit = 0;
   readonly inflights: Inflights;
 
   constructor(match: number, next: number, maxInflight: number, isLearner: boolean) {
@@ -70,6 +72,11 @@ export class Progress {
     } else if (this.state === "Probe") {
       if (entries > 0) this.msgAppFlowPaused = true;
     }
+  }
+
+  /** Whether sending `commit` could move the follower's commit index (it holds up to next-1). */
+  canBumpCommit(commit: number): boolean {
+    return commit > this.sentCommit && this.sentCommit < this.next - 1;
   }
 
   /** The follower acknowledged `n`. Returns whether match moved. */

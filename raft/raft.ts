@@ -152,6 +152,7 @@ export class Raft {
       }),
     );
     pr.sentEntries(ents.length);
+    pr.sentCommit = Math.max(pr.sentCommit, this.raftLog.committed);
     return true;
   }
 
@@ -628,6 +629,9 @@ export class Raft {
     if (this.maybeCommit()) {
       this.releasePendingReadIndexMessages();
       this.bcastAppend();
+    } else if (m.from !== this.id && pr.canBumpCommit(this.raftLog.committed)) {
+      // It missed the broadcast of the current commit index (e.g. it was probing then).
+      this.sendAppend(m.from);
     }
     // Flow control may have opened: send as many size-bounded MsgApp as the window allows.
     while (this.maybeSendAppend(m.from, false)) {

@@ -214,6 +214,27 @@ export class Network {
     return n;
   }
 
+  /**
+   * Chaos delivery: each queued message is delivered with probability pDeliver, else dropped
+   * with probability pDrop, else kept for later (so messages reorder). Driven by `rand`.
+   */
+  deliverSome(rand: { intn(n: number): number }, pDeliverPct: number, pDropPct: number): void {
+    this.processReadies();
+    const batch = this.queue;
+    this.queue = [];
+    const later: Message[] = [];
+    for (const m of batch) {
+      const r = rand.intn(100);
+      if (r < pDeliverPct) {
+        if (!this.blocked(m)) this.nodes.get(m.to)?.node?.step(m);
+      } else if (r >= pDeliverPct + pDropPct) {
+        later.push(m);
+      }
+    }
+    this.processReadies();
+    this.queue = [...later, ...this.queue];
+  }
+
   /** Drop queued messages. */
   dropQueued(pred: (m: Message) => boolean = () => true): void {
     this.queue = this.queue.filter((m) => !pred(m));
