@@ -1,0 +1,19 @@
+// What the per-peer parts (sender, snapshot stream, inbound connection) share with the Transport.
+import type { NodeId } from "../../raft/index.js";
+import type { CounterBook } from "./counters.js";
+import type { LocalIdentity } from "./handshake.js";
+import type { TransportLimits } from "./limits.js";
+import type { Logger } from "./logger.js";
+
+export interface TransportContext {
+  readonly local: LocalIdentity;
+  readonly limits: TransportLimits;
+  readonly logger: Logger;
+  readonly counters: CounterBook;
+  /** Uniform in [0, 1), for reconnect jitter. */
+  readonly random: () => number;
+  /** Wall-clock milliseconds (injected so backoff windows can be tested). */
+  readonly now_ms: () => number;
+  /** Tells the driver, outside of send(), that a peer could not be reached. */
+  reportUnreachable(id: NodeId): void;
+}
