@@ -149,6 +149,7 @@ export class Network {
         tn.storage.append(rd.entries);
         if (rd.hardState !== undefined) tn.storage.setHardState(rd.hardState);
         for (const m of rd.messages) {
+          checkDurableBeforeSend(tn, m);
           this.sent.push(m);
           this.queue.push(m);
         }
@@ -327,5 +328,22 @@ export class Network {
     const out: Partial<Record<MessageType, number>> = {};
     for (const m of this.sent) out[m.type] = (out[m.type] ?? 0) + 1;
     return out;
+  }
+}
+
+/**
+ * The Ready contract, checked on every message a node sends: what a message promises must
+ * already be in the storage written from this Ready (or an earlier one).
+ */
+function checkDurableBeforeSend(tn: TestNode, m: Message): void {
+  const hs = tn.storage.initialState().hardState;
+  if (m.type === "MsgAppResp" && !m.reject && m.index > tn.storage.lastIndex()) {
+    throw new Error(`node ${tn.id} acknowledges index ${m.index} but stored only up to ${tn.storage.lastIndex()}`);
+  }
+  if (m.type === "MsgVoteResp" && !m.reject && (hs.term !== m.term || hs.vote !== m.to)) {
+    throw new Error(`node ${tn.id} grants a vote to ${m.to} in term ${m.term} before storing it (${JSON.stringify(hs)})`);
+  }
+  if (m.term > hs.term && m.type !== "MsgPreVote" && m.type !== "MsgPreVoteResp") {
+    throw new Error(`node ${tn.id} sends ${m.type} in term ${m.term} before storing the term (stored ${hs.term})`);
   }
 }
