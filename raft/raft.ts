@@ -436,6 +436,11 @@ export class Raft {
         return;
       case "MsgVote":
       case "MsgPreVote": {
+        // Candidates ask only the voters of their configuration, so a learner is never asked
+        // and never counted. A node that still sees itself as a learner does answer a candidate
+        // that already applied its promotion: refusing could leave a promoted cluster without
+        // a quorum forever (the promotion is committed, but this node cannot learn it without
+        // a leader).
         const canVote =
           this.vote === m.from ||
           (this.vote === NONE && this.lead === NONE) ||

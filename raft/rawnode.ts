@@ -131,12 +131,21 @@ export class RawNode {
     });
   }
 
-  /** Request a linearizable read point; ctx must be unique per request. Result comes as a ReadState. */
+  /**
+   * Request a linearizable read point. ctx must be unique across the cluster (e.g. prefix it
+   * with the node id). The answer is a ReadState in a later Ready (on this node, also when it
+   * is a follower); serve the read once applied >= index. Throws ErrProposalDropped when no
+   * leader is known; a read lost on the way simply never answers, so time out and retry.
+   */
   readIndex(ctx: Uint8Array): void {
     this.guard(() => this.raft.step(newMessage({ type: "MsgReadIndex", to: NONE, from: NONE, context: ctx })));
   }
 
-  /** Ask the leader to hand leadership to `to` (abandoned after one election timeout). */
+  /**
+   * Ask the leader to hand leadership to `to` (abandoned after one election timeout). A
+   * follower forwards the request; throws ErrProposalDropped("no-leader") if none is known.
+   * Ignored for a learner, a non-member or the leader itself.
+   */
   transferLeader(to: NodeId): void {
     this.guard(() => this.raft.step(newMessage({ type: "MsgTransferLeader", to: this.raft.id, from: to })));
   }
