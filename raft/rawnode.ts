@@ -19,6 +19,11 @@
  *          Serve reads in rd.readStates once applied >= readState.index.
  *       4. node.advance(rd).
  *
+ * Transport duties: when a MsgSnap could not be delivered, call reportSnapshot(to, "failure")
+ * (the leader sends nothing else to that follower while a snapshot is in flight; a delivered
+ * snapshot is acknowledged by the follower itself). When any message to a peer fails, calling
+ * reportUnreachable(to) makes the leader probe it again instead of pipelining blindly.
+ *
  * This implementation does not send a leader's MsgApp before its own entries are durable
  * (the thesis allows it, §10.2.1); keeping the order above keeps the rule simple.
  *
