@@ -80,13 +80,17 @@ describe("seeded chaos: random leader crashes, drops, reordering (Figure 8 style
       const ids = [1, 2, 3, 4, 5];
       const net = new Network(ids, { seed, electionTicks: 8, heartbeatTicks: 1, preVote: seed % 2 === 0 });
       let proposed = 0;
+      let crashedLeaders = 0;
       try {
         for (let round = 0; round < 400; round++) {
           const leader = net.leader();
           if (leader !== undefined && rand.intn(3) === 0 && tryPropose(net, leader, `s${seed}-${proposed}`)) proposed++;
           net.deliverSome(rand, 60, 15);
           const r = rand.intn(100);
-          if (r < 4 && leader !== undefined) net.crash(leader);
+          if (r < 4 && leader !== undefined) {
+            net.crash(leader);
+            crashedLeaders++;
+          }
           else if (r < 7) net.crash(ids[rand.intn(ids.length)]!);
           for (const tn of net.nodes.values()) {
             if (tn.node === undefined && rand.intn(8) === 0) net.restart(tn.id);
@@ -103,6 +107,9 @@ describe("seeded chaos: random leader crashes, drops, reordering (Figure 8 style
         net.checkAgreement();
         for (const id of ids) expect(net.appliedData(id).at(-1)).toBe("final");
         expect(proposed).toBeGreaterThan(10);
+        // The run really changed leaders many times (crashes, drops), not a quiet cluster.
+        expect(net.n(leader).status().hardState.term).toBeGreaterThan(5);
+        expect(crashedLeaders).toBeGreaterThan(3);
       } catch (err) {
         throw new Error(`chaos failed with seed ${seed}: ${String(err)}`, { cause: err });
       }
