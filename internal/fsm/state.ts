@@ -58,8 +58,18 @@ export class StateMachine {
   /** A committed Raft membership change: the member table follows it at the same index. */
   applyMembership(index: number, change: MembershipChange): void {
     this.advance(index);
-    if (change.type === "RemoveNode") this.members.remove(change.id);
-    else this.members.upsert({ id: change.id, name: change.name, raft_addr: change.raft_addr, http_addr: change.http_addr });
+    if (change.type === "RemoveNode") {
+      this.members.remove(change.id);
+      return;
+    }
+    // A promotion may come without addresses: the member keeps the ones it has.
+    const cur = this.members.get(change.id);
+    this.members.upsert({
+      id: change.id,
+      name: change.name !== "" ? change.name : (cur?.name ?? `server-${change.id}`),
+      raft_addr: change.raft_addr !== "" ? change.raft_addr : (cur?.raft_addr ?? ""),
+      http_addr: change.http_addr,
+    });
   }
 
   snapshot(): Uint8Array {

@@ -11,7 +11,7 @@ import { CommandType } from "../fsm/commands.js";
 import { StateMachine } from "../fsm/state.js";
 import { RaftNode } from "./node.js";
 
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const tick_ms = 10;
 
 interface Cluster {

@@ -16,24 +16,20 @@ import {
 import type { LevelStorage } from "../../storage/level.js";
 import type { Envelope, Command } from "../fsm/commands.js";
 import { decodeEnvelope, encodeEnvelope, type ApplyResult, type StateMachine } from "../fsm/state.js";
+import type { Logger } from "../log/logger.js";
 import { NodeError } from "./errors.js";
 
 export interface NodeTransport {
   send(messages: readonly Message[]): void;
 }
 
-export interface NodeLogger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
 
 export interface RaftNodeOptions {
   id: NodeId;
   storage: LevelStorage;
   fsm: StateMachine;
   transport: NodeTransport;
-  logger: NodeLogger;
+  logger: Logger;
   /** Wall time of one Raft tick. */
   tick_ms?: number;
   election_ticks?: number;
@@ -48,8 +44,8 @@ export interface RaftNodeOptions {
   pending_requests_max?: number;
   /** How long a proposal or read may wait before it is answered with a timeout. */
   request_timeout_ms?: number;
-  /** Called after each committed membership change is applied. */
-  onConfChange?: (cc: ConfChange, conf: ConfState) => void;
+  /** Called after a membership change or a snapshot changed the member table. */
+  onMembershipChange?: () => void;
 }
 
 export const defaults = {
@@ -71,7 +67,7 @@ interface Waiter<T> {
 export class RaftNode {
   readonly id: NodeId;
   private readonly raw: RawNode;
-  private readonly opts: Required<Omit<RaftNodeOptions, "onConfChange" | "seed">> & Pick<RaftNodeOptions, "onConfChange">;
+  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "seed">> & Pick<RaftNodeOptions, "onMembershipChange">;
   private ticker: NodeJS.Timeout | undefined;
   private processing = false;
   private again = false;
@@ -294,7 +290,10 @@ export class RaftNode {
     // 2. send, only now that what they acknowledge is durable.
     if (rd.messages.length > 0) this.opts.transport.send(rd.messages);
     // 3. apply.
-    if (rd.snapshot !== undefined) this.opts.fsm.restore(rd.snapshot.data, rd.snapshot.metadata.index);
+    if (rd.snapshot !== undefined) {
+      this.opts.fsm.restore(rd.snapshot.data, rd.snapshot.metadata.index);
+      this.opts.onMembershipChange?.();
+    }
     for (const e of rd.committedEntries) this.apply(e);
     for (const rs of rd.readStates) this.readyReads.push({ ctx: new TextDecoder().decode(rs.requestCtx), index: rs.index });
     this.answerReads();
@@ -314,9 +313,9 @@ export class RaftNode {
         e.index,
         cc.type === "RemoveNode"
           ? { type: "RemoveNode", id: cc.nodeId }
-          : { type: cc.type, id: cc.nodeId, name: String(ctx["name"] ?? `server-${cc.nodeId}`), raft_addr: String(ctx["raft_addr"] ?? ""), http_addr: String(ctx["http_addr"] ?? "") },
+          : { type: cc.type, id: cc.nodeId, name: String(ctx["name"] ?? ""), raft_addr: String(ctx["raft_addr"] ?? ""), http_addr: String(ctx["http_addr"] ?? "") },
       );
-      this.opts.onConfChange?.(cc, conf);
+      this.opts.onMembershipChange?.();
       const rid = typeof ctx["rid"] === "string" ? ctx["rid"] : "";
       settle(this.confWaiters, rid, conf);
       return;

@@ -1,0 +1,35 @@
+// The HTTP API of a server (hono): status, health, key-value and membership routes, JSON errors.
+import { Hono } from "hono";
+import { errorResponse, HttpError } from "./errors.js";
+import { kvRoutes } from "./kv.js";
+import { memberRoutes } from "./members.js";
+import type { ServerView } from "./view.js";
+
+export function buildApp(s: ServerView): Hono {
+  const app = new Hono();
+  const leader = (): Record<string, unknown> | null => {
+    const m = s.leaderMember();
+    return m === null ? null : { id: m.id, name: m.name, http_addr: m.http_addr };
+  };
+
+  app.get("/v1/health", (c) => {
+    const failed = s.node.failed;
+    if (failed !== undefined) return c.json({ ok: false, error: { code: "stopped", message: failed.message } }, 503);
+    return c.json({ ok: true });
+  });
+
+  app.get("/v1/ready", (c) => {
+    const why = s.notReady();
+    if (why !== null) return c.json({ ready: false, error: { code: "not_ready", message: why } }, 503);
+    return c.json({ ready: true });
+  });
+
+  app.get("/v1/status", (c) => c.json(s.status()));
+
+  kvRoutes(app, s);
+  memberRoutes(app, s);
+
+  app.notFound((c) => c.json({ error: { code: "not_found", message: `no endpoint ${c.req.method} ${c.req.path}; see the API list in README.md` } }, 404));
+  app.onError((err, c) => errorResponse(c, err instanceof HttpError ? err : err, leader));
+  return app;
+}

@@ -1,0 +1,58 @@
+// Checks for request parts shared by the routes; each failure names the part and the rule.
+import { HttpError } from "./errors.js";
+
+/** Longest key accepted, in UTF-8 bytes. */
+export const kv_key_bytes_max = 512;
+/** Largest value accepted, in bytes (request body of PUT /v1/kv/:key). */
+export const kv_value_bytes_max = 1024 * 1024;
+/** Largest JSON body accepted by the other endpoints. */
+export const json_body_bytes_max = 64 * 1024;
+/** Most keys one list request returns. */
+export const kv_list_limit_max = 10_000;
+
+export function checkKey(key: string): string {
+  const bytes = new TextEncoder().encode(key).length;
+  if (bytes === 0) throw new HttpError(400, "bad_key", "the key is empty: use /v1/kv/<key>");
+  if (bytes > kv_key_bytes_max) throw new HttpError(400, "bad_key", `the key is ${bytes} bytes; at most ${kv_key_bytes_max} are allowed`);
+  if (/[\u0000-\u001f\u007f]/.test(key)) throw new HttpError(400, "bad_key", "the key holds a control character; use printable characters");
+  return key;
+}
+
+/** An optional non-negative integer query parameter. */
+export function optionalIndex(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, "bad_query", `?${name}=${JSON.stringify(raw)} is not an index: give a whole number >= 0`);
+  return Number(raw);
+}
+
+export function onlyQuery(query: Record<string, string>, allowed: readonly string[]): void {
+  for (const k of Object.keys(query)) {
+    if (!allowed.includes(k)) {
+      throw new HttpError(400, "bad_query", `unknown query parameter ?${k}; this endpoint takes ${allowed.length === 0 ? "none" : allowed.map((a) => `?${a}`).join(", ")}`);
+    }
+  }
+}
+
+/** Parses a JSON object body, refusing anything else with a message that says why. */
+export async function jsonObject(req: { text(): Promise<string>; header(name: string): string | undefined }): Promise<Record<string, unknown>> {
+  const type = req.header("content-type") ?? "";
+  if (type !== "" && !type.startsWith("application/json")) {
+    throw new HttpError(415, "bad_content_type", `send the body as application/json, not ${type}`);
+  }
+  const text = await req.text();
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, "bad_json", `the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new HttpError(400, "bad_json", "the body must be a JSON object");
+  return v as Record<string, unknown>;
+}
+
+export function stringField(body: Record<string, unknown>, name: string, max_len = 256): string {
+  const v = body[name];
+  if (typeof v !== "string" || v === "") throw new HttpError(400, "bad_field", `field "${name}" must be a non-empty string`);
+  if (v.length > max_len) throw new HttpError(400, "bad_field", `field "${name}" is longer than ${max_len} characters`);
+  return v;
+}

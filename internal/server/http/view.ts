@@ -1,0 +1,53 @@
+// What the HTTP routes need from a server; the routes never see the Server class itself.
+import type { Member } from "../../fsm/members.js";
+import type { StateMachine } from "../../fsm/state.js";
+import type { RaftNode } from "../../raftnode/node.js";
+
+export interface MemberStatus extends Member {
+  role: "voter" | "learner";
+  is_leader: boolean;
+  /** Leader's view of the member's log: highest index known replicated there (leader only). */
+  match_index?: number;
+}
+
+export interface StatusBody {
+  cluster_id: string;
+  self: { id: number; name: string; raft_addr: string; http_addr: string };
+  leader: Member | null;
+  state: string;
+  term: number;
+  commit_index: number;
+  applied_index: number;
+  last_index: number;
+  snapshot_index: number;
+  members: MemberStatus[];
+}
+
+export interface JoinRequest {
+  name: string;
+  raft_addr: string;
+  http_addr: string;
+}
+
+export interface JoinResponse {
+  cluster_id: string;
+  id: number;
+  name: string;
+}
+
+export interface ServerView {
+  readonly node: RaftNode;
+  readonly fsm: StateMachine;
+  readonly cluster_id: string;
+  status(): StatusBody;
+  leaderMember(): Member | null;
+  /** Why this server is not ready to serve, or null when it is. */
+  notReady(): string | null;
+  isLeader(): boolean;
+  /** Sends the request to the leader's HTTP address and returns its answer. */
+  forwardToLeader(req: Request): Promise<Response>;
+  /** Leader only: adds a server as a learner (it is promoted once caught up). */
+  addMember(req: JoinRequest): Promise<JoinResponse>;
+  /** Leader only: removes a server by name. */
+  removeMember(name: string): Promise<{ id: number; name: string }>;
+}

@@ -1,0 +1,377 @@
+// One orch server: LevelDB storage, Raft node, server-to-server transport and the HTTP API,
+// started from a data folder that says which cluster it belongs to.
+import { mkdir } from "node:fs/promises";
+import type { Server as HttpServer } from "node:http";
+import path from "node:path";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Hono } from "hono";
+import { UsageError } from "../cli/errors.js";
+import { CommandType } from "../fsm/commands.js";
+import type { Member } from "../fsm/members.js";
+import { StateMachine } from "../fsm/state.js";
+import type { Logger } from "../log/logger.js";
+import { NodeError } from "../raftnode/errors.js";
+import { RaftNode } from "../raftnode/node.js";
+import { Transport } from "../transport/index.js";
+import { LevelStorage } from "../../storage/level.js";
+import { forward_timeout_ms, housekeeping_ms, promote_lag_entries, type ServerConfig } from "./config.js";
+import { buildApp } from "./http/app.js";
+import { HttpError } from "./http/errors.js";
+import type { JoinRequest, JoinResponse, MemberStatus, ServerView, StatusBody } from "./http/view.js";
+import { joinCluster } from "./join.js";
+import { isServerMeta, type ServerMeta } from "./meta.js";
+import { bootstrapIds, clusterIdOf, formatHostPort, parseHostPort } from "./peers.js";
+
+/** Wait bound for a leadership hand-over before removing the current leader. */
+const transfer_wait_ms = 5_000;
+
+export class Server implements ServerView {
+  private housekeeping: NodeJS.Timeout | undefined;
+  private announcing = false;
+  private promoting = false;
+  private stopped = false;
+  private readonly removedHandlers: (() => void)[] = [];
+  /** Transport peers by id, as last given to the transport. */
+  private readonly peers = new Map<number, string>();
+
+  private constructor(
+    readonly cfg: ServerConfig,
+    readonly meta: ServerMeta,
+    readonly fsm: StateMachine,
+    private readonly storage: LevelStorage,
+    private readonly transport: Transport,
+    readonly node: RaftNode,
+    private readonly http: HttpServer,
+    private readonly log: Logger,
+  ) {}
+
+  get cluster_id(): string {
+    return this.meta.cluster_id;
+  }
+
+  get raft_addr(): string {
+    return formatHostPort(this.cfg.advertise, this.cfg.raft_port);
+  }
+
+  get http_addr(): string {
+    return formatHostPort(this.cfg.advertise, this.cfg.http_port);
+  }
+
+  /** Opens the data folder, joins or bootstraps as the flags and the folder say, and serves. */
+  static async start(cfg: ServerConfig): Promise<Server> {
+    const log = cfg.logger;
+    await mkdir(cfg.data_dir, { recursive: true });
+    const storage = await LevelStorage.open(path.join(cfg.data_dir, "raft"));
+    let transport: Transport | undefined;
+    let http: HttpServer | undefined;
+    try {
+      const { meta, peersHint } = await identify(cfg, storage);
+      const t = new Transport({ cluster_id: meta.cluster_id, node_id: meta.node_id, listen_host: cfg.bind, listen_port: cfg.raft_port, logger: log });
+      transport = t;
+      const fsm = new StateMachine();
+      const ref: { server?: Server; app?: Hono } = {};
+      const node = new RaftNode({
+        id: meta.node_id,
+        storage,
+        fsm,
+        transport: { send: (msgs) => t.send(msgs) },
+        logger: log,
+        ...(cfg.tick_ms !== undefined ? { tick_ms: cfg.tick_ms } : {}),
+        ...(cfg.election_ticks !== undefined ? { election_ticks: cfg.election_ticks } : {}),
+        ...(cfg.snapshot_entries !== undefined ? { snapshot_entries: cfg.snapshot_entries } : {}),
+        onMembershipChange: () => ref.server?.syncPeers(),
+      });
+      await t.start().catch((err: unknown) => {
+        throw new UsageError(`${err instanceof Error ? err.message : String(err)}: is another server using --raft-port ${cfg.raft_port}?`);
+      });
+      t.onMessage((m) => node.step(m));
+      t.onUnreachable((id) => node.reportUnreachable(id));
+      t.onSnapshotStatus((id, status) => node.reportSnapshot(id, status === "finish"));
+
+      const h = createAdaptorServer({ fetch: (req: Request) => ref.app!.fetch(req) }) as HttpServer;
+      http = h;
+      const server = new Server(cfg, meta, fsm, storage, t, node, h, log);
+      ref.server = server;
+      ref.app = buildApp(server);
+      for (const p of peersHint) if (p.id !== meta.node_id) server.addPeer(p.id, p.raft_addr);
+      server.syncPeers();
+
+      await new Promise<void>((resolve, reject) => {
+        h.once("error", reject);
+        h.listen(cfg.http_port, cfg.bind, () => {
+          h.off("error", reject);
+          resolve();
+        });
+      }).catch((err: unknown) => {
+        throw new UsageError(`cannot listen on ${formatHostPort(cfg.bind, cfg.http_port)} for HTTP (${(err as NodeJS.ErrnoException).code ?? String(err)}): choose another --http-port`);
+      });
+      node.start();
+      server.housekeeping = setInterval(() => server.tickHousekeeping(), housekeeping_ms);
+      log.info("server started", { name: meta.name, id: meta.node_id, cluster: meta.cluster_id, http: server.http_addr, raft: server.raft_addr });
+      return server;
+    } catch (err) {
+      await new Promise<void>((r) => (http !== undefined && http.listening ? http.close(() => r()) : r()));
+      await transport?.close();
+      await storage.close();
+      throw err;
+    }
+  }
+
+  /** Called once if this server learns it was removed from the cluster. */
+  onRemoved(handler: () => void): void {
+    this.removedHandlers.push(handler);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.housekeeping !== undefined) clearInterval(this.housekeeping);
+    await new Promise<void>((r) => {
+      this.http.close(() => r());
+      this.http.closeAllConnections?.();
+    });
+    await this.node.stop();
+    await this.transport.close();
+    await this.storage.close();
+    this.log.info("server stopped", { name: this.meta.name });
+  }
+
+  // ---- ServerView
+
+  isLeader(): boolean {
+    return this.node.status().softState.raftState === "Leader";
+  }
+
+  leaderMember(): Member | null {
+    const id = this.node.leader();
+    return id === 0 ? null : (this.fsm.members.get(id) ?? { id, name: `server-${id}`, raft_addr: "", http_addr: "" });
+  }
+
+  notReady(): string | null {
+    if (this.node.failed !== undefined) return `this server stopped: ${this.node.failed.message}`;
+    if (this.node.leader() === 0) return "no leader is elected yet";
+    return null;
+  }
+
+  status(): StatusBody {
+    const st = this.node.status();
+    const voters = new Set(st.confState.voters);
+    const members: MemberStatus[] = [...st.confState.voters, ...st.confState.learners].map((id) => {
+      const m = this.fsm.members.get(id) ?? { id, name: `server-${id}`, raft_addr: "", http_addr: "" };
+      const pr = st.progress.get(id);
+      return {
+        ...m,
+        role: voters.has(id) ? "voter" : "learner",
+        is_leader: id === st.softState.lead,
+        ...(pr !== undefined ? { match_index: pr.match } : {}),
+      };
+    });
+    members.sort((a, b) => a.id - b.id);
+    return {
+      cluster_id: this.meta.cluster_id,
+      self: { id: this.meta.node_id, name: this.meta.name, raft_addr: this.raft_addr, http_addr: this.http_addr },
+      leader: this.leaderMember(),
+      state: st.softState.raftState,
+      term: st.hardState.term,
+      commit_index: st.hardState.commit,
+      applied_index: this.fsm.applied_index,
+      last_index: st.lastIndex,
+      snapshot_index: this.storage.snapshot().metadata.index,
+      members,
+    };
+  }
+
+  async forwardToLeader(req: Request): Promise<Response> {
+    if (req.headers.get("x-orch-forwarded") !== null) {
+      throw new NodeError("no_leader", "leadership moved while the request was forwarded: retry", 503);
+    }
+    const leader = this.leaderMember();
+    if (leader === null || leader.http_addr === "") throw new NodeError("no_leader", "no leader is elected yet: retry in a moment", 503);
+    const url = new URL(req.url);
+    const headers = new Headers(req.headers);
+    headers.set("x-orch-forwarded", this.meta.name);
+    headers.delete("host");
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+    try {
+      const res = await fetch(`http://${leader.http_addr}${url.pathname}${url.search}`, {
+        method: req.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(forward_timeout_ms),
+      });
+      return new Response(await res.arrayBuffer(), { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+    } catch (err) {
+      throw new NodeError("no_leader", `the leader ${leader.name} at ${leader.http_addr} did not answer (${err instanceof Error ? err.message : String(err)}): retry`, 503);
+    }
+  }
+
+  async addMember(req: JoinRequest): Promise<JoinResponse & { members: Member[] }> {
+    const same = this.fsm.members.byName(req.name);
+    const answer = (id: number): JoinResponse & { members: Member[] } => ({ cluster_id: this.meta.cluster_id, id, name: req.name, members: this.fsm.members.all() });
+    if (same !== undefined) {
+      // A server retrying its join after a crash gets the same id back.
+      if (same.raft_addr === req.raft_addr) return answer(same.id);
+      throw new HttpError(409, "name_taken", `a server named ${req.name} is already a member at ${same.raft_addr}: pick another --name, or remove it first (orch members remove ${req.name})`);
+    }
+    const clash = this.fsm.members.all().find((m) => m.raft_addr === req.raft_addr);
+    if (clash !== undefined) throw new HttpError(409, "address_taken", `${req.raft_addr} is already the Raft address of ${clash.name}`);
+    const id = this.fsm.members.max_id + 1;
+    await this.node.proposeConfChange({ type: "AddLearnerNode", nodeId: id }, { name: req.name, raft_addr: req.raft_addr, http_addr: req.http_addr });
+    this.log.info("server added as learner", { name: req.name, id });
+    return answer(id);
+  }
+
+  async removeMember(name: string): Promise<{ id: number; name: string }> {
+    const m = this.fsm.members.byName(name);
+    if (m === undefined) throw new HttpError(404, "not_found", `no member named ${JSON.stringify(name)}; orch members lists them`);
+    if (m.id === this.meta.node_id) {
+      // The leader hands over first; the next leader then removes this server.
+      const st = this.node.status();
+      const to = [...st.progress.entries()].filter(([id]) => id !== m.id && st.confState.voters.includes(id)).sort((a, b) => b[1].match - a[1].match)[0];
+      if (to === undefined) throw new HttpError(409, "last_voter", `${name} is the only voter; a cluster cannot remove its last server`);
+      this.node.transferLeader(to[0]);
+      const deadline = Date.now() + transfer_wait_ms;
+      while (Date.now() < deadline && (this.node.leader() === m.id || this.node.leader() === 0)) await new Promise((r) => setTimeout(r, 50));
+      if (this.node.leader() === m.id || this.node.leader() === 0) throw new NodeError("no_leader", "leadership did not move in time: retry", 503);
+      const res = await this.forwardToLeader(new Request(`http://local/v1/members/${encodeURIComponent(name)}`, { method: "DELETE" }));
+      const body = (await res.json()) as { id: number; name: string; error?: { code: string; message: string } };
+      if (!res.ok) throw new HttpError(res.status as 409, body.error?.code ?? "remove_failed", body.error?.message ?? `HTTP ${res.status}`);
+      return body;
+    }
+    await this.node.proposeConfChange({ type: "RemoveNode", nodeId: m.id });
+    this.log.info("server removed", { name, id: m.id });
+    return { id: m.id, name };
+  }
+
+  // ---- internals
+
+  private addPeer(id: number, addr: string): void {
+    if (this.peers.get(id) === addr) return;
+    if (this.peers.has(id)) this.transport.updatePeer(id, addr);
+    else this.transport.addPeer(id, addr);
+    this.peers.set(id, addr);
+  }
+
+  /** Transport peers follow the member table; a server removed from it learns so here. */
+  syncPeers(): void {
+    const members = this.fsm.members.all();
+    for (const m of members) if (m.id !== this.meta.node_id && m.raft_addr !== "") this.addPeer(m.id, m.raft_addr);
+    if (members.length === 0) return;
+    const known = new Set(members.map((m) => m.id));
+    for (const id of [...this.peers.keys()]) {
+      if (!known.has(id)) {
+        this.transport.removePeer(id);
+        this.peers.delete(id);
+      }
+    }
+    if (!known.has(this.meta.node_id)) {
+      this.log.warn("this server was removed from the cluster", { name: this.meta.name });
+      for (const h of this.removedHandlers.splice(0)) h();
+    }
+  }
+
+  private tickHousekeeping(): void {
+    if (this.stopped || this.node.failed !== undefined) return;
+    void this.announceHttp();
+    if (this.isLeader()) void this.promoteLearners();
+  }
+
+  /** Records this server's HTTP address in the replicated member table when it changed. */
+  private async announceHttp(): Promise<void> {
+    const me = this.fsm.members.get(this.meta.node_id);
+    if (this.announcing || me === undefined || this.node.leader() === 0) return;
+    if (me.http_addr === this.http_addr && me.raft_addr === this.raft_addr) return;
+    this.announcing = true;
+    try {
+      await this.node.propose({ type: CommandType.member_update, id: me.id, name: this.meta.name, raft_addr: this.raft_addr, http_addr: this.http_addr });
+    } catch (err) {
+      this.log.debug("address announcement not committed yet", { error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      this.announcing = false;
+    }
+  }
+
+  private async promoteLearners(): Promise<void> {
+    if (this.promoting) return;
+    const st = this.node.status();
+    const ready = st.confState.learners.find((id) => (st.progress.get(id)?.match ?? 0) + promote_lag_entries >= st.lastIndex);
+    if (ready === undefined) return;
+    this.promoting = true;
+    try {
+      await this.node.proposeConfChange({ type: "AddNode", nodeId: ready }, {});
+      this.log.info("learner promoted to voter", { id: ready });
+    } catch (err) {
+      this.log.debug("promotion not done yet", { id: ready, error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      this.promoting = false;
+    }
+  }
+}
+
+/**
+ * Decides who this server is from its data folder and flags: an existing member (meta in
+ * the folder), a bootstrapping one (--bootstrap) or a joining one (--join). Refuses a
+ * folder of another cluster and a peer list that disagrees with the stored one.
+ */
+async function identify(cfg: ServerConfig, storage: LevelStorage): Promise<{ meta: ServerMeta; peersHint: { id: number; raft_addr: string }[] }> {
+  const raw = storage.meta();
+  const stored = isServerMeta(raw) ? raw : undefined;
+  if (raw !== undefined && stored === undefined) throw new UsageError(`${cfg.data_dir} holds data orch does not recognise: choose an empty --data-dir`);
+  const hints = (meta: ServerMeta): { id: number; raft_addr: string }[] => (meta as ServerMeta & { peers?: { id: number; raft_addr: string }[] }).peers ?? [];
+
+  if (cfg.bootstrap !== undefined) {
+    const peers = cfg.bootstrap;
+    const cluster_id = clusterIdOf(peers);
+    const ids = bootstrapIds(peers);
+    const id = ids.get(cfg.name);
+    if (id === undefined) throw new UsageError(`--name ${cfg.name} is not in the --bootstrap list (${peers.map((p) => p.name).join(", ")}): give this server's own name`);
+    const own = parseHostPort("--bootstrap", peers[id - 1]!.raft_addr);
+    if (own.port !== cfg.raft_port) {
+      throw new UsageError(`--bootstrap gives ${cfg.name} the Raft port ${own.port} but this server listens on --raft-port ${cfg.raft_port}: make them agree`);
+    }
+    if (stored !== undefined) {
+      if (stored.cluster_id !== cluster_id) {
+        throw new UsageError(
+          `${cfg.data_dir} belongs to cluster ${stored.cluster_id}` +
+            (stored.bootstrap !== undefined ? ` (bootstrapped with ${stored.bootstrap})` : "") +
+            `, but this --bootstrap list names cluster ${cluster_id}: give the same list as before, drop --bootstrap to restart from the folder, or use an empty --data-dir`,
+        );
+      }
+      if (stored.name !== cfg.name) throw new UsageError(`${cfg.data_dir} is server ${stored.name}'s folder, not ${cfg.name}'s`);
+      if (storage.lastIndex() === 0) await bootstrapLog(storage, peers, ids);
+      return { meta: stored, peersHint: [] };
+    }
+    if (storage.lastIndex() !== 0) throw new UsageError(`${cfg.data_dir} holds a Raft log but no cluster identity: use an empty --data-dir`);
+    const meta: ServerMeta = { format: 1, cluster_id, node_id: id, name: cfg.name, bootstrap: peers.map((p) => `${p.name}=${p.raft_addr}`).join(",") };
+    await storage.setMeta(meta);
+    await bootstrapLog(storage, peers, ids);
+    cfg.logger.info("bootstrapped a new cluster", { cluster: cluster_id, servers: peers.length });
+    return { meta, peersHint: [] };
+  }
+
+  if (stored !== undefined) {
+    if (stored.name !== cfg.name) throw new UsageError(`${cfg.data_dir} is server ${stored.name}'s folder, not ${cfg.name}'s: start it with --name ${stored.name}`);
+    return { meta: stored, peersHint: hints(stored) };
+  }
+
+  if (cfg.join !== undefined && cfg.join.length > 0) {
+    const raft_addr = formatHostPort(cfg.advertise, cfg.raft_port);
+    const http_addr = formatHostPort(cfg.advertise, cfg.http_port);
+    const ans = await joinCluster(cfg.join, { name: cfg.name, raft_addr, http_addr }, cfg.logger);
+    const peers = ans.members.map((m) => ({ id: m.id, raft_addr: m.raft_addr }));
+    const meta = { format: 1 as const, cluster_id: ans.cluster_id, node_id: ans.id, name: cfg.name, peers };
+    await storage.setMeta(meta);
+    cfg.logger.info("joined the cluster as a learner", { cluster: ans.cluster_id, id: ans.id });
+    return { meta, peersHint: peers };
+  }
+
+  throw new UsageError(
+    `${cfg.data_dir} holds no cluster yet: create one with --bootstrap name=host:port,... (the same list on every initial server), or join one with --join HOST:HTTP_PORT`,
+  );
+}
+
+async function bootstrapLog(storage: LevelStorage, peers: readonly { name: string; raft_addr: string }[], ids: Map<string, number>): Promise<void> {
+  const initial = new StateMachine();
+  for (const p of peers) initial.members.upsert({ id: ids.get(p.name)!, name: p.name, raft_addr: p.raft_addr, http_addr: "" });
+  await storage.bootstrap({ voters: [...ids.values()], learners: [] }, initial.snapshot());
+}
