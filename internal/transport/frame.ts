@@ -98,17 +98,26 @@ export class FrameDecoder {
 
   /** Feeds bytes; returns the frames they complete. Throws FrameError on a bad frame. */
   push(chunk: Uint8Array): Frame[] {
+    const frames: Frame[] = [];
+    this.feed(chunk, (f) => frames.push(f));
+    return frames;
+  }
+
+  /**
+   * Feeds bytes and calls `on_frame` as each frame completes, before the next header is read,
+   * so a handler may change frame_bytes_max between frames (the hello and what follows it).
+   */
+  feed(chunk: Uint8Array, on_frame: (f: Frame) => void): void {
     if (this.failed !== null) throw this.failed;
     try {
-      return this.consume(chunk);
+      this.consume(chunk, on_frame);
     } catch (err) {
       if (err instanceof FrameError) this.failed = err;
       throw err;
     }
   }
 
-  private consume(chunk: Uint8Array): Frame[] {
-    const frames: Frame[] = [];
+  private consume(chunk: Uint8Array, on_frame: (f: Frame) => void): void {
     let at = 0;
     // Each turn consumes at least one byte or completes a frame, so the loop ends within chunk.length turns.
     while (at < chunk.byteLength || (this.payload !== null && this.payload_fill === this.payload.byteLength)) {
@@ -125,9 +134,8 @@ export class FrameDecoder {
       this.payload.set(chunk.subarray(at, at + take), this.payload_fill);
       this.payload_fill += take;
       at += take;
-      if (this.payload_fill === this.payload.byteLength) frames.push(this.finishPayload());
+      if (this.payload_fill === this.payload.byteLength) on_frame(this.finishPayload());
     }
-    return frames;
   }
 
   private startPayload(): void {

@@ -2,7 +2,7 @@
 import type net from "node:net";
 import type { Message, NodeId } from "../../raft/index.js";
 import type { TransportContext } from "./context.js";
-import { CodecError, errorText, TransportError } from "./errors.js";
+import { CodecError, errorText, FrameError, TransportError } from "./errors.js";
 import { FrameDecoder, FrameType, encodeFrame, type Frame } from "./frame.js";
 import { checkHello, decodeHello, encodeAccept, encodeReject, type Hello, type Reject } from "./handshake.js";
 import { decodeMessage } from "./codec.js";
@@ -92,20 +92,13 @@ export class InboundConnection {
   }
 
   private onData(chunk: Buffer): void {
-    let frames: Frame[];
     try {
-      frames = this.decoder.push(chunk);
+      this.decoder.feed(chunk, (f) => {
+        if (this.state !== "done") this.onFrame(f);
+      });
     } catch (err) {
-      this.close(`protocol error: ${errorText(err)}`);
-      return;
-    }
-    for (const f of frames) {
-      if (this.state === "done") return;
-      try {
-        this.onFrame(f);
-      } catch (err) {
-        this.refuse(err);
-      }
+      if (err instanceof FrameError) this.close(`protocol error: ${errorText(err)}`);
+      else this.refuse(err);
     }
   }
 

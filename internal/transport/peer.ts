@@ -31,6 +31,7 @@ export class PeerSender {
   /** Failures since the last good connection; the first is logged at warn, the rest at debug. */
   private failures = 0;
   private drops_logged = false;
+  private last_refusal: string | null = null;
 
   constructor(
     readonly id: NodeId,
@@ -160,10 +161,12 @@ export class PeerSender {
   private failed(text: string, refused: boolean): void {
     if (this.closed) return;
     this.failures++;
+    const last_refusal = this.last_refusal;
+    this.last_refusal = refused ? text : null;
     const delay_ms = this.backoff.nextDelayMs(this.ctx.now_ms());
     const fields = { peer: this.id, attempt: this.failures, retry_in_ms: delay_ms };
     // A refusal is a configuration problem a person must fix: keep it visible, not just the first time.
-    if (refused && (this.failures === 1 || this.failures % 10 === 0)) this.ctx.logger.error(text, fields);
+    if (refused && (text !== last_refusal || this.failures % 10 === 0)) this.ctx.logger.error(text, fields);
     else if (this.failures === 1) this.ctx.logger.warn(text, fields);
     else this.ctx.logger.debug(text, fields);
     this.ctx.reportUnreachable(this.id);
