@@ -1,6 +1,6 @@
 // Random faults and operator actions during the faulty phase: partitions, crashes with
 // restarts, leadership transfers and membership changes, all drawn from the run's seed.
-import { ErrProposalDropped } from "../../raft/index.js";
+import { ErrProposalDropped, type Message } from "../../raft/index.js";
 import type { Cluster } from "./cluster.js";
 import type { Network } from "./network.js";
 import type { Prng } from "./prng.js";
@@ -96,10 +96,7 @@ export class FaultInjector {
   private maybeCrash(nowTick: number): void {
     if (!this.prng.chance(this.options.crashChance)) return;
     const up = this.cluster.up();
-    const active = this.cluster.active();
-    const down = active.length - up.length;
-    if (!this.options.crashMajority && down + 1 > Math.floor((active.length - 1) / 2)) return;
-    if (up.length === 0) return;
+    if (up.length === 0 || !this.mayCrashAnother()) return;
     const leader = this.cluster.leader();
     const victim = leader !== undefined && this.prng.chance(0.4) ? leader : this.prng.pick(up);
     // Armed, not immediate: it strikes at a chosen step of the node's next Ready.
@@ -107,6 +104,25 @@ export class FaultInjector {
     const [low, high] = this.options.restartDelayTicks;
     this.restarts.set(victim.id, nowTick + this.prng.range(low, high));
     this.stats.crashes += 1;
+  }
+
+  /** Decides whether to crash a node that just acknowledged a vote or an append. */
+  crashAfterAck(nodeId: number, messages: readonly Message[], nowTick: number): boolean {
+    if (this.options.crashAfterAckChance === 0) return false;
+    const acks = messages.some(
+      (m) => !m.reject && (m.type === "MsgVoteResp" || m.type === "MsgPreVoteResp" || m.type === "MsgAppResp"),
+    );
+    if (!acks || !this.prng.chance(this.options.crashAfterAckChance)) return false;
+    if (!this.mayCrashAnother()) return false;
+    this.restarts.set(nodeId, nowTick + this.prng.range(1, 3));
+    this.stats.crashes += 1;
+    return true;
+  }
+
+  private mayCrashAnother(): boolean {
+    const active = this.cluster.active();
+    const down = active.length - this.cluster.up().length;
+    return this.options.crashMajority || down + 1 <= Math.floor((active.length - 1) / 2);
   }
 
   private maybeTransfer(): void {

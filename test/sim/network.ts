@@ -15,6 +15,10 @@ export interface NetworkFaults {
   /** Chance of a much longer delay: a stale message arriving long after the fact. */
   readonly longDelayRate: number;
   readonly longDelayTicks: number;
+  /** Share of directed links that are persistently slow (a lagging follower, a far client). */
+  readonly slowLinkShare: number;
+  /** Extra delay on a slow link, added to every message on it. */
+  readonly slowLinkExtraTicks: number;
 }
 
 export interface Envelope<T> {
@@ -31,6 +35,8 @@ export class Network<T> {
   /** Links that drop everything: "from>to". A symmetric partition blocks both ways. */
   private readonly blocked = new Set<string>();
   private sendSeq = 0;
+  /** Extra delay per directed link "from>to", drawn once when the link is first used. */
+  private readonly linkExtraTicks = new Map<string, number>();
   sentCount = 0;
   droppedCount = 0;
 
@@ -52,7 +58,8 @@ export class Network<T> {
         this.droppedCount += 1;
         return copy > 0;
       }
-      this.inflight.push({ from, to, deliverTick: nowTick + this.delayTicks(), sendSeq: this.sendSeq, payload });
+      const deliverTick = nowTick + this.delayTicks() + this.linkExtra(from, to);
+      this.inflight.push({ from, to, deliverTick, sendSeq: this.sendSeq, payload });
       this.sendSeq += 1;
     }
     return true;
@@ -104,6 +111,16 @@ export class Network<T> {
 
   hasPartitions(): boolean {
     return this.blocked.size > 0;
+  }
+
+  private linkExtra(from: number, to: number): number {
+    const link = `${from}>${to}`;
+    let extra = this.linkExtraTicks.get(link);
+    if (extra === undefined) {
+      extra = this.prng.chance(this.faults.slowLinkShare) ? this.prng.range(1, this.faults.slowLinkExtraTicks) : 0;
+      this.linkExtraTicks.set(link, extra);
+    }
+    return extra;
   }
 
   private delayTicks(): number {

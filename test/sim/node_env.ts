@@ -1,5 +1,5 @@
 // What a simulated node may do to the world around it: send, and report to the checkers.
-import type { ConfChange, ConfState } from "../../raft/index.js";
+import type { ConfChange, ConfState, Message } from "../../raft/index.js";
 import type { SimPayload } from "./protocol.js";
 import type { SafetyChecker } from "./safety.js";
 
@@ -18,4 +18,9 @@ export interface NodeEnv {
   readonly snapshotPolicy: SnapshotPolicy;
   /** A node applied a membership change (the simulator starts or retires nodes). */
   onConfChangeApplied(nodeId: number, change: ConfChange, confState: ConfState): void;
+  /**
+   * The node just sent a Ready's messages. True means "crash it now": the adversary likes to
+   * strike right after a vote or an append acknowledgement left, when losing the disk would hurt.
+   */
+  crashAfterSend(nodeId: number, messages: readonly Message[]): boolean;
 }

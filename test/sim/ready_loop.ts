@@ -40,6 +40,7 @@ function handleReady(node: SimNode, env: NodeEnv): boolean {
   if (strikes(node, "after-persist")) return false;
 
   for (const message of rd.messages) env.send(node.id, message.to, { kind: "raft", message });
+  if (env.crashAfterSend(node.id, rd.messages)) node.crashPoint = "after-send";
   if (strikes(node, "after-send")) return false;
 
   apply(node, rd, env);

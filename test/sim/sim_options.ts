@@ -32,6 +32,8 @@ export interface SimOptions {
   readonly restartDelayTicks: readonly [number, number];
   /** Whether crashes may take down a majority at once. */
   readonly crashMajority: boolean;
+  /** Chance that a node crashes right after sending a vote or append acknowledgement. */
+  readonly crashAfterAckChance: number;
   /** Per tick: chance that the leader is asked to hand over to another voter. */
   readonly transferChance: number;
   /** Per tick: chance of a membership change (remove a voter, add a fresh node). */
@@ -46,6 +48,8 @@ const calm_network: NetworkFaults = {
   maxDelayTicks: 2,
   longDelayRate: 0,
   longDelayTicks: 1,
+  slowLinkShare: 0,
+  slowLinkExtraTicks: 1,
 };
 
 /** The same seed always gives the same options; `nodeCount` may be forced by the caller. */
@@ -63,8 +67,10 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
         maxDelayTicks: prng.pick([1, 2, 3, 5]),
         longDelayRate: lossy ? prng.pick([0, 0.01, 0.03]) : 0,
         longDelayTicks: prng.pick([10, 30, 60]),
+        slowLinkShare: prng.pick([0, 0.1, 0.3]),
+        slowLinkExtraTicks: prng.pick([2, 5, 10]),
       }
-    : calm_network;
+    : { ...calm_network, slowLinkShare: prng.pick([0, 0.2]), slowLinkExtraTicks: 3 };
   const partitions = profile === "partitions" || profile === "chaos";
   const crashes = profile === "crashes" || profile === "chaos";
   return {
@@ -73,7 +79,7 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
     profile,
     runTicks: prng.pick([300, 500, 800]),
     healTicksMax: 1500,
-    clientCount: prng.range(2, 5),
+    clientCount: prng.range(3, 10),
     keys: ["a", "b", "c", "d", "e"].slice(0, prng.range(1, 4)),
     raft: { electionTicks: 10, heartbeatTicks: 1, preVote: prng.chance(0.8), checkQuorum: prng.chance(0.8) },
     client: {
@@ -88,6 +94,7 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
     crashChance: crashes ? prng.pick([0.005, 0.01, 0.03]) : faulty ? 0.002 : 0,
     restartDelayTicks: [prng.range(0, 5), prng.range(10, 80)],
     crashMajority: profile === "chaos",
+    crashAfterAckChance: crashes ? prng.pick([0, 0.01, 0.05]) : 0,
     transferChance: faulty ? prng.pick([0, 0.005, 0.02]) : 0,
     confChangeChance: profile === "membership" || profile === "chaos" ? prng.pick([0.005, 0.02]) : 0,
     snapshot: prng.chance(0.6)
@@ -102,6 +109,7 @@ export function describeOptions(options: SimOptions): string {
     `seed=${options.seed} nodes=${options.nodeCount} profile=${options.profile} ticks=${options.runTicks} ` +
     `clients=${options.clientCount} keys=${options.keys.length} drop=${options.network.dropRate} ` +
     `dup=${options.network.duplicateRate} crash=${options.crashChance} preVote=${options.raft.preVote} ` +
-    `checkQuorum=${options.raft.checkQuorum} snapshotEvery=${options.snapshot.everyEntries ?? "never"}`
+    `checkQuorum=${options.raft.checkQuorum} snapshotEvery=${options.snapshot.everyEntries ?? "never"} ` +
+    `readIndexShare=${options.client.readIndexShare}`
   );
 }

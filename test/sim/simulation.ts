@@ -38,6 +38,8 @@ export class Simulation {
   readonly acked: AckedWrite[] = [];
   readonly faults: FaultInjector;
   tick = 0;
+  /** False once the run heals: no more faults of any kind. */
+  private faultsActive = true;
   healTicks = 0;
   private eventTime = 0;
   private readonly randSeeds: Prng;
@@ -60,6 +62,7 @@ export class Simulation {
       safety: this.safety,
       snapshotPolicy: options.snapshot,
       onConfChangeApplied: (nodeId, change, confState) => this.onConfChangeApplied(nodeId, change, confState),
+      crashAfterSend: (nodeId, messages) => this.faultsActive && this.faults.crashAfterAck(nodeId, messages, this.tick),
     };
     this.clientEnv = {
       nowTick: () => this.tick,
@@ -89,8 +92,9 @@ export class Simulation {
 
   /** Heals everything and runs until the cluster has settled, or fails after healTicksMax. */
   private heal(): void {
+    this.faultsActive = false;
     this.faults.healEverything();
-    this.network.faults = { dropRate: 0, duplicateRate: 0, minDelayTicks: 1, maxDelayTicks: 2, longDelayRate: 0, longDelayTicks: 1 };
+    this.network.faults = { ...this.network.faults, dropRate: 0, duplicateRate: 0, longDelayRate: 0 };
     for (let heal = 0; heal < this.options.healTicksMax; heal += 1, this.tick += 1) {
       this.step(false);
       this.healTicks = heal;
