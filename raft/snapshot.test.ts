@@ -77,11 +77,13 @@ describe("snapshots", () => {
   it("a failed snapshot send is retried after the next heartbeat", () => {
     const net = laggingCluster();
     net.heal();
+    net.reportSnapshots = false;
     net.dropIf = (m) => m.type === "MsgSnap";
-    net.n(1).tick();
-    net.deliverAll();
+    net.tickAll(3);
+    // Until the transport reports the failure, the leader waits on the lost snapshot.
     expect(status(net, 1).progress.get(3)?.state).toBe("Snapshot");
     net.n(1).reportSnapshot(3, "failure");
+    net.reportSnapshots = true;
     expect(status(net, 1).progress.get(3)?.state).toBe("Probe");
     net.dropIf = undefined;
     net.tickAll(3);

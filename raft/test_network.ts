@@ -105,7 +105,29 @@ export class Network {
   /** Lose everything not in storage; in-flight messages to it are lost too. */
   crash(id: NodeId): void {
     this.get(id).node = undefined;
-    this.queue = this.queue.filter((m) => m.to !== id);
+    this.dropQueued((m) => m.to === id);
+  }
+
+  /** Whether the network reports snapshot transfers to the leader (the transport's duty). */
+  reportSnapshots = true;
+
+  /** The transport's duty: tell the leader how a snapshot transfer ended. */
+  private reportSnap(m: Message, delivered: boolean): void {
+    if (m.type !== "MsgSnap" || !this.reportSnapshots) return;
+    this.nodes.get(m.from)?.node?.reportSnapshot(m.to, delivered ? "finish" : "failure");
+  }
+
+  /** Deliver one message (true) or drop it (false) as the network decides. */
+  private deliverOne(m: Message): boolean {
+    if (this.blocked(m)) {
+      this.reportSnap(m, false);
+      return false;
+    }
+    const target = this.nodes.get(m.to)?.node;
+    if (target === undefined) return false;
+    target.step(m);
+    this.reportSnap(m, true);
+    return true;
   }
 
   /** Rebuild the node from its storage alone; the state machine restarts from the snapshot. */
@@ -186,10 +208,7 @@ export class Network {
       const batch = this.queue;
       this.queue = [];
       for (const m of batch) {
-        if (this.blocked(m)) continue;
-        const target = this.nodes.get(m.to)?.node;
-        if (target === undefined) continue;
-        target.step(m);
+        if (!this.deliverOne(m)) continue;
         delivered++;
         if (delivered > maxMessages) throw new Error(`network did not settle within ${maxMessages} messages`);
       }
@@ -206,11 +225,7 @@ export class Network {
     for (const m of this.queue) (pred(m) ? go : keep).push(m);
     this.queue = keep;
     let n = 0;
-    for (const m of go) {
-      if (this.blocked(m)) continue;
-      this.nodes.get(m.to)?.node?.step(m);
-      n++;
-    }
+    for (const m of go) if (this.deliverOne(m)) n++;
     this.processReadies();
     return n;
   }
@@ -226,11 +241,9 @@ export class Network {
     const later: Message[] = [];
     for (const m of batch) {
       const r = rand.intn(100);
-      if (r < pDeliverPct) {
-        if (!this.blocked(m)) this.nodes.get(m.to)?.node?.step(m);
-      } else if (r >= pDeliverPct + pDropPct) {
-        later.push(m);
-      }
+      if (r < pDeliverPct) this.deliverOne(m);
+      else if (r < pDeliverPct + pDropPct) this.reportSnap(m, false);
+      else later.push(m);
     }
     this.processReadies();
     this.queue = [...later, ...this.queue];
@@ -238,7 +251,9 @@ export class Network {
 
   /** Drop queued messages. */
   dropQueued(pred: (m: Message) => boolean = () => true): void {
+    const dropped = this.queue.filter(pred);
     this.queue = this.queue.filter((m) => !pred(m));
+    for (const m of dropped) this.reportSnap(m, false);
   }
 
   /** Tick every live node once, then deliver. */
@@ -337,6 +352,9 @@ export class Network {
  */
 function checkDurableBeforeSend(tn: TestNode, m: Message): void {
   const hs = tn.storage.initialState().hardState;
+  // A later term stored in the same Ready supersedes a promise made in an earlier term: after a
+  // crash the node acts in the later term, so an old vote or ack cannot be contradicted.
+  if (hs.term > m.term) return;
   if (m.type === "MsgAppResp" && !m.reject && m.index > tn.storage.lastIndex()) {
     throw new Error(`node ${tn.id} acknowledges index ${m.index} but stored only up to ${tn.storage.lastIndex()}`);
   }
