@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { DriverError, DriverTimeoutError, TaskActiveError, UnknownTaskError } from "./errors.js";
-import type { Driver, LogLine, TaskSpec } from "./types.js";
+import { isTerminal } from "./states.js";
+import type { Driver, LogLine, TaskSpec, TaskStatus } from "./types.js";
 
 /** Programs the suite runs; each harness says how its driver runs them. */
 export type ContractProgram =
@@ -32,6 +33,14 @@ export const contract_exit_timeout_ms = 15_000;
 export const contract_grace_ms = 3_000;
 const contract_log_lines_max = 100;
 const mib = 1024 * 1024;
+
+function withTimeout<T>(promise: Promise<T>, timeout_ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${timeout_ms} ms`)), timeout_ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export function driverContract(name: string, makeHarness: () => ContractHarness): void {
   describe.concurrent(`Driver contract: ${name}`, () => {
@@ -155,8 +164,6 @@ export function driverContract(name: string, makeHarness: () => ContractHarness)
       expect(only_err.map((line) => line.text)).toEqual(stderr);
       const bounded = await collect(driver.logs(id("logs"), { stderr: false, max_lines: 2 }));
       expect(bounded.map((line) => line.text)).toEqual(stdout.slice(0, 2));
-      const tail = await collect(driver.logs(id("logs"), { stderr: false, tail_lines: 1, max_lines: 10 }));
-      expect(tail.map((line) => line.text)).toEqual(stdout.slice(2));
       const stamped = await collect(driver.logs(id("logs"), { stderr: false, timestamps: true, max_lines: 10 }));
       expect(stamped.map((line) => line.text)).toEqual(stdout);
       for (const line of stamped) expect(Date.parse(line.timestamp ?? "")).not.toBeNaN();
@@ -168,6 +175,36 @@ export function driverContract(name: string, makeHarness: () => ContractHarness)
       const following = collect(driver.logs(id("follow"), { follow: true, max_lines: contract_log_lines_max }));
       await h.advance(driver, 1_000);
       expect((await following).map((line) => line.text)).toEqual(["a", "b"]);
+      const tail = await collect(driver.logs(id("follow"), { tail_lines: 1, max_lines: 10 }));
+      expect(tail.map((line) => line.text)).toEqual(["b"]);
+    });
+
+    test("watch reports a task RUNNING, then KILLED after stop", async ({ expect }) => {
+      const driver = h.driver();
+      const controller = new AbortController();
+      const statuses = driver.watch({ signal: controller.signal })[Symbol.asyncIterator]();
+      const next = async (): Promise<TaskStatus> => {
+        for (;;) {
+          const result = await withTimeout(statuses.next(), contract_exit_timeout_ms, "a watched status");
+          if (result.done === true) throw new Error("watch ended before the task did");
+          if (result.value.task_id === id("watched")) return result.value;
+        }
+      };
+      try {
+        const first = next(); // subscribes before the start, so nothing is missed
+        await driver.start(spec(id("watched"), { kind: "sleep" }));
+        // The engine may show it STARTING first; RUNNING must come before any end.
+        let seen = await first;
+        while (seen.state !== "RUNNING" && !isTerminal(seen)) seen = await next();
+        expect(seen).toMatchObject({ state: "RUNNING" });
+        await driver.stop(id("watched"), { grace_ms: contract_grace_ms });
+        let status = await next();
+        while (!isTerminal(status)) status = await next();
+        expect(status).toMatchObject({ state: "KILLED", reason: "killed_by_request" });
+      } finally {
+        controller.abort();
+        await statuses.return?.();
+      }
     });
 
     test("an unknown task is a clear error on every operation", async ({ expect }) => {

@@ -2,6 +2,7 @@
 import Dockerode from "dockerode";
 import { createOptions } from "./docker-create.js";
 import { engineMessage, isConflict, isNotFound, isNotRunning } from "./docker-errors.js";
+import { changedTaskIds } from "./docker-events.js";
 import { containerLogLines } from "./docker-logs.js";
 import { ensureImage } from "./docker-pull.js";
 import { statusFromInspect } from "./docker-status.js";
@@ -28,6 +29,7 @@ import type {
   TaskStatus,
   TerminalStatus,
   WaitOptions,
+  WatchOptions,
 } from "./types.js";
 
 export interface DockerDriverOptions {
@@ -48,6 +50,10 @@ export interface DockerDriverOptions {
 const not_started_poll_ms = 50;
 /** Parallel inspects in list(); enough to hide latency without flooding the engine. */
 const list_inspect_parallel_max = 8;
+/** How long a fresh exit 137 is re-inspected for a late OOM flag (polls × interval). */
+const oom_flag_polls_max = 10;
+const oom_flag_poll_ms = 50;
+const exit_sigkill = 137;
 /** How long the loser of a create race waits for the winner's container to become visible. */
 const name_conflict_polls_max = 100;
 const name_conflict_poll_ms = 20;
@@ -229,6 +235,17 @@ export class DockerDriver implements Driver {
     }
   }
 
+  async *watch(options: WatchOptions): AsyncGenerator<TaskStatus> {
+    for await (const task_id of changedTaskIds(this.docker, this.node_id, options.signal)) {
+      try {
+        yield await this.inspectKnown(task_id);
+      } catch (error) {
+        // Removed through this driver: the caller asked for it and has nothing to hear.
+        if (!(error instanceof UnknownTaskError)) throw error;
+      }
+    }
+  }
+
   async *logs(task_id: string, options: LogOptions): AsyncGenerator<LogLine> {
     assertTaskId(task_id);
     const status = await this.inspectKnown(task_id);
@@ -266,7 +283,26 @@ export class DockerDriver implements Driver {
     throw new UnknownTaskError(task_id, this.node_id);
   }
 
+  /**
+   * Inspect, but give the engine's OOM flag time to land: the kernel's OOM event can reach the
+   * engine after the exit does, so a fresh SIGKILL exit (137) is looked at again for a moment.
+   */
   private async inspectContainer(task_id: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
+    let info = await this.inspectOnce(task_id);
+    for (let poll = 0; poll < oom_flag_polls_max && info !== undefined && this.mayBeLateOom(task_id, info); poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, oom_flag_poll_ms));
+      info = await this.inspectOnce(task_id);
+    }
+    return info;
+  }
+
+  private mayBeLateOom(task_id: string, info: Dockerode.ContainerInspectInfo): boolean {
+    const state = info.State;
+    if (state.Running || state.OOMKilled || state.ExitCode !== exit_sigkill || this.stop_requested.has(task_id)) return false;
+    return Date.now() - Date.parse(state.FinishedAt) < oom_flag_polls_max * oom_flag_poll_ms;
+  }
+
+  private async inspectOnce(task_id: string): Promise<Dockerode.ContainerInspectInfo | undefined> {
     try {
       const info = await this.container(task_id).inspect();
       const labels = info.Config.Labels;

@@ -22,7 +22,11 @@ import type {
   TaskStatus,
   TerminalStatus,
   WaitOptions,
+  WatchOptions,
 } from "./types.js";
+
+/** Statuses a slow watch() reader may leave unread before it gets an error. */
+export const mock_watch_queued_max = 10_000;
 
 export { MockEngine, type MockProgram, type MockScript } from "./mock-engine.js";
 
@@ -94,6 +98,39 @@ export class MockDriver implements Driver {
     return this.untilTerminal(task_id, options.timeout_ms);
   }
 
+  async *watch(options: WatchOptions): AsyncGenerator<TaskStatus> {
+    const last = new Map<string, string>();
+    const queue: TaskStatus[] = [];
+    let overflowed = false;
+    const collect = (): void => {
+      for (const container of this.engine.all()) {
+        if (container.node_id !== this.node_id) continue;
+        const status = this.status(container.spec.task_id);
+        const key = `${status.state}/${status.reason}`;
+        if (last.get(status.task_id) === key) continue;
+        last.set(status.task_id, key);
+        if (queue.length >= mock_watch_queued_max) overflowed = true;
+        else queue.push(status);
+      }
+    };
+    const unsubscribe = this.engine.subscribe(collect);
+    try {
+      while (!options.signal.aborted) {
+        const next = queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (overflowed) {
+          throw new Error(`watch fell ${mock_watch_queued_max} statuses behind (mock_watch_queued_max); list() and watch again`);
+        }
+        await this.nextChange(options.signal);
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
   async *logs(task_id: string, options: LogOptions): AsyncGenerator<LogLine> {
     assertTaskId(task_id);
     this.status(task_id); // unknown tasks reject like the docker driver
@@ -101,8 +138,8 @@ export class MockDriver implements Driver {
     if (container === undefined) return;
     const wanted = (line: LogLine): boolean =>
       line.stream === "stdout" ? options.stdout !== false : options.stderr !== false;
-    const existing = container.output.filter(wanted);
-    const tail = options.tail_lines === undefined ? existing : existing.slice(Math.max(0, existing.length - options.tail_lines));
+    const all = container.output;
+    const tail = (options.tail_lines === undefined ? all : all.slice(Math.max(0, all.length - options.tail_lines))).filter(wanted);
     let yielded = 0;
     let read_to = container.output.length;
     const emit = (line: Required<LogLine>): LogLine =>

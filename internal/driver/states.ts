@@ -60,7 +60,11 @@ export function exitStatus(who: TaskIdentity, facts: ExitFacts): TerminalStatus 
       ...base,
       state: "FAILED",
       reason: "exit_signal",
-      message: `killed by signal ${signal} (exit code ${facts.exit_code}) that orch did not send; look for whatever on the node killed it`,
+      message:
+        `killed by signal ${signal} (exit code ${facts.exit_code}) that orch did not send; ` +
+        (signal === "SIGKILL"
+          ? "if it was near its memory limit the kernel's OOM killer is likely, otherwise look for whatever on the node killed it"
+          : "look for whatever on the node killed it"),
     };
   }
   return {

@@ -106,7 +106,7 @@ export interface LogOptions {
   timestamps?: boolean;
   /** Keep streaming new lines until the task exits, `signal` aborts, or `max_lines` is reached. */
   follow?: boolean;
-  /** Only the last N lines that exist when the call starts. */
+  /** Only the last N lines that exist when the call starts, counted over both streams before `stdout`/`stderr` filter (as the engine does). */
   tail_lines?: number;
   /** Stop after this many lines; required so no caller reads an unbounded log by accident. */
   max_lines: number;
@@ -119,6 +119,11 @@ export interface LogLine {
   text: string;
   /** RFC 3339 with nanoseconds, present only when `timestamps` was asked for. */
   timestamp?: string;
+}
+
+export interface WatchOptions {
+  /** Ends the stream; a watch runs until this aborts. */
+  signal: AbortSignal;
 }
 
 export interface RemoveOptions {
@@ -152,6 +157,13 @@ export interface Driver {
 
   /** Resolves once the task is terminal; rejects with DriverTimeoutError after `timeout_ms`. */
   wait(task_id: string, options: WaitOptions): Promise<TerminalStatus>;
+
+  /**
+   * Statuses of this node's tasks as their containers change (started, exited, OOM, removed),
+   * from just before the call onward. A status may repeat; a reader that falls behind the
+   * driver's bound gets an error and should list() and watch again.
+   */
+  watch(options: WatchOptions): AsyncIterable<TaskStatus>;
 
   /** stdout and stderr as separate, ordered lines. */
   logs(task_id: string, options: LogOptions): AsyncIterable<LogLine>;
