@@ -2,7 +2,12 @@
 import { Command, CommanderError } from "commander";
 import { exit_failure, exit_usage, UsageError } from "../../internal/cli/errors.js";
 import { version } from "../../internal/version.js";
+import { addr_default, ClientError } from "../../internal/client/client.js";
 import { registerDoctor } from "./doctor.js";
+import { registerKv } from "./kv.js";
+import { registerMembers } from "./members.js";
+import { registerServer } from "./server.js";
+import { registerStatus } from "./status.js";
 
 function buildProgram(): Command {
   const program = new Command("orch")
@@ -10,9 +15,15 @@ function buildProgram(): Command {
     .version(version, "-v, --version", "print the orch version")
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run `orch --help` to see the commands and their flags)")
+    .option("--addr <addrs>", "server HTTP address(es) host:port,... for client commands [ORCH_ADDR]", process.env["ORCH_ADDR"] ?? addr_default)
     .exitOverride();
+  registerServer(program);
+  registerStatus(program);
+  registerMembers(program);
+  registerKv(program);
   registerDoctor(program);
-  program.commands.forEach((c) => c.exitOverride());
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  all(program).forEach((c) => c.exitOverride().showHelpAfterError(`(run \`${c.name() === "orch" ? "orch" : `orch ${c.name()}`} --help\` for usage)`));
   return program;
 }
 
@@ -29,6 +40,11 @@ async function main(argv: string[]): Promise<void> {
     if (err instanceof UsageError) {
       process.stderr.write(`orch: ${err.message}\n`);
       process.exitCode = exit_usage;
+      return;
+    }
+    if (err instanceof ClientError) {
+      process.stderr.write(`orch: ${err.message}\n`);
+      process.exitCode = exit_failure;
       return;
     }
     process.stderr.write(`orch: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -44,8 +44,8 @@ export interface RaftNodeOptions {
   pending_requests_max?: number;
   /** How long a proposal or read may wait before it is answered with a timeout. */
   request_timeout_ms?: number;
-  /** Called after a membership change or a snapshot changed the member table. */
-  onMembershipChange?: () => void;
+  /** Called after a membership change (given) or a snapshot (no argument) changed the member table. */
+  onMembershipChange?: (cc?: ConfChange) => void;
 }
 
 export const defaults = {
@@ -315,7 +315,7 @@ export class RaftNode {
           ? { type: "RemoveNode", id: cc.nodeId }
           : { type: cc.type, id: cc.nodeId, name: String(ctx["name"] ?? ""), raft_addr: String(ctx["raft_addr"] ?? ""), http_addr: String(ctx["http_addr"] ?? "") },
       );
-      this.opts.onMembershipChange?.();
+      this.opts.onMembershipChange?.(cc);
       const rid = typeof ctx["rid"] === "string" ? ctx["rid"] : "";
       settle(this.confWaiters, rid, conf);
       return;

@@ -1,6 +1,10 @@
 // The compiled configuration of one server, validated once; errors name the bad value.
+import os from "node:os";
+import { UsageError } from "../cli/errors.js";
+import { bind_address_default, http_port_default, raft_port_default } from "../defaults.js";
 import type { Logger } from "../log/logger.js";
-import type { Peer } from "./peers.js";
+import type { ServerMeta } from "./meta.js";
+import { parseHostPort, type Peer } from "./peers.js";
 
 export interface ServerConfig {
   name: string;
@@ -20,6 +24,32 @@ export interface ServerConfig {
   tick_ms?: number;
   election_ticks?: number;
   snapshot_entries?: number;
+}
+
+/** What flags, environment and config file gave; unset fields come from the data folder or defaults. */
+export type ServerOptions = Omit<ServerConfig, "name" | "bind" | "advertise" | "http_port" | "raft_port"> &
+  Partial<Pick<ServerConfig, "name" | "bind" | "advertise" | "http_port" | "raft_port">>;
+
+/**
+ * Given options first, then what the data folder recorded at the last start (so a restart
+ * needs nothing but --data-dir), then what the --bootstrap list says of this server, then
+ * defaults.
+ */
+export function resolveConfig(o: ServerOptions, meta: ServerMeta | undefined): ServerConfig {
+  const name = o.name ?? meta?.name ?? os.hostname().split(".")[0] ?? "server";
+  const own = o.bootstrap?.find((p) => p.name === name);
+  const ownAddr = own !== undefined ? parseHostPort("--bootstrap", own.raft_addr) : undefined;
+  const bind = o.bind ?? meta?.listen?.bind ?? bind_address_default;
+  const advertise = o.advertise ?? ownAddr?.host ?? meta?.listen?.advertise ?? (bind === "0.0.0.0" || bind === "::" ? undefined : bind);
+  if (advertise === undefined) throw new UsageError("--advertise is needed when --bind is 0.0.0.0: give the address other machines reach this server at");
+  return {
+    ...o,
+    name,
+    bind,
+    advertise,
+    http_port: o.http_port ?? meta?.listen?.http_port ?? http_port_default,
+    raft_port: o.raft_port ?? ownAddr?.port ?? meta?.listen?.raft_port ?? raft_port_default,
+  };
 }
 
 /** Bound on how long one forwarded request or join call may take. */

@@ -7,6 +7,10 @@ export interface ServerMeta {
   name: string;
   /** The --bootstrap list this server started with, if it bootstrapped. */
   bootstrap?: string;
+  /** Where it listened last time, so a restart needs only the data folder. */
+  listen?: { bind: string; advertise: string; http_port: number; raft_port: number };
+  /** Raft addresses of the members when it joined, until its log holds them. */
+  peers?: { id: number; raft_addr: string }[];
 }
 
 export function isServerMeta(v: unknown): v is ServerMeta {

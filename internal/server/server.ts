@@ -12,9 +12,10 @@ import { StateMachine } from "../fsm/state.js";
 import type { Logger } from "../log/logger.js";
 import { NodeError } from "../raftnode/errors.js";
 import { RaftNode } from "../raftnode/node.js";
+import type { ConfChange } from "../../raft/index.js";
 import { Transport } from "../transport/index.js";
 import { LevelStorage } from "../../storage/level.js";
-import { forward_timeout_ms, housekeeping_ms, promote_lag_entries, type ServerConfig } from "./config.js";
+import { forward_timeout_ms, housekeeping_ms, promote_lag_entries, resolveConfig, type ServerConfig, type ServerOptions } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { HttpError } from "./http/errors.js";
 import type { JoinRequest, JoinResponse, MemberStatus, ServerView, StatusBody } from "./http/view.js";
@@ -58,14 +59,18 @@ export class Server implements ServerView {
   }
 
   /** Opens the data folder, joins or bootstraps as the flags and the folder say, and serves. */
-  static async start(cfg: ServerConfig): Promise<Server> {
-    const log = cfg.logger;
-    await mkdir(cfg.data_dir, { recursive: true });
-    const storage = await LevelStorage.open(path.join(cfg.data_dir, "raft"));
+  static async start(options: ServerOptions): Promise<Server> {
+    const log = options.logger;
+    await mkdir(options.data_dir, { recursive: true });
+    const storage = await LevelStorage.open(path.join(options.data_dir, "raft"));
     let transport: Transport | undefined;
     let http: HttpServer | undefined;
     try {
-      const { meta, peersHint } = await identify(cfg, storage);
+      const raw = storage.meta();
+      const stored = isServerMeta(raw) ? raw : undefined;
+      if (raw !== undefined && stored === undefined) throw new UsageError(`${options.data_dir} holds data orch does not recognise: choose an empty --data-dir`);
+      const cfg = resolveConfig(options, stored);
+      const { meta, peersHint } = await identify(cfg, storage, stored);
       const t = new Transport({ cluster_id: meta.cluster_id, node_id: meta.node_id, listen_host: cfg.bind, listen_port: cfg.raft_port, logger: log });
       transport = t;
       const fsm = new StateMachine();
@@ -79,7 +84,7 @@ export class Server implements ServerView {
         ...(cfg.tick_ms !== undefined ? { tick_ms: cfg.tick_ms } : {}),
         ...(cfg.election_ticks !== undefined ? { election_ticks: cfg.election_ticks } : {}),
         ...(cfg.snapshot_entries !== undefined ? { snapshot_entries: cfg.snapshot_entries } : {}),
-        onMembershipChange: () => ref.server?.syncPeers(),
+        onMembershipChange: (cc) => ref.server?.syncPeers(cc),
       });
       await t.start().catch((err: unknown) => {
         throw new UsageError(`${err instanceof Error ? err.message : String(err)}: is another server using --raft-port ${cfg.raft_port}?`);
@@ -252,8 +257,8 @@ export class Server implements ServerView {
     this.peers.set(id, addr);
   }
 
-  /** Transport peers follow the member table; a server removed from it learns so here. */
-  syncPeers(): void {
+  /** Transport peers follow the member table; a committed removal of this server ends it. */
+  syncPeers(cc?: ConfChange): void {
     const members = this.fsm.members.all();
     for (const m of members) if (m.id !== this.meta.node_id && m.raft_addr !== "") this.addPeer(m.id, m.raft_addr);
     if (members.length === 0) return;
@@ -264,7 +269,7 @@ export class Server implements ServerView {
         this.peers.delete(id);
       }
     }
-    if (!known.has(this.meta.node_id)) {
+    if (cc?.type === "RemoveNode" && cc.nodeId === this.meta.node_id) {
       this.log.warn("this server was removed from the cluster", { name: this.meta.name });
       for (const h of this.removedHandlers.splice(0)) h();
     }
@@ -313,11 +318,13 @@ export class Server implements ServerView {
  * the folder), a bootstrapping one (--bootstrap) or a joining one (--join). Refuses a
  * folder of another cluster and a peer list that disagrees with the stored one.
  */
-async function identify(cfg: ServerConfig, storage: LevelStorage): Promise<{ meta: ServerMeta; peersHint: { id: number; raft_addr: string }[] }> {
-  const raw = storage.meta();
-  const stored = isServerMeta(raw) ? raw : undefined;
-  if (raw !== undefined && stored === undefined) throw new UsageError(`${cfg.data_dir} holds data orch does not recognise: choose an empty --data-dir`);
-  const hints = (meta: ServerMeta): { id: number; raft_addr: string }[] => (meta as ServerMeta & { peers?: { id: number; raft_addr: string }[] }).peers ?? [];
+async function identify(
+  cfg: ServerConfig,
+  storage: LevelStorage,
+  stored: ServerMeta | undefined,
+): Promise<{ meta: ServerMeta; peersHint: { id: number; raft_addr: string }[] }> {
+  const listen = { bind: cfg.bind, advertise: cfg.advertise, http_port: cfg.http_port, raft_port: cfg.raft_port };
+  const sameListen = (m: ServerMeta): boolean => JSON.stringify(m.listen) === JSON.stringify(listen);
 
   if (cfg.bootstrap !== undefined) {
     const peers = cfg.bootstrap;
@@ -339,10 +346,12 @@ async function identify(cfg: ServerConfig, storage: LevelStorage): Promise<{ met
       }
       if (stored.name !== cfg.name) throw new UsageError(`${cfg.data_dir} is server ${stored.name}'s folder, not ${cfg.name}'s`);
       if (storage.lastIndex() === 0) await bootstrapLog(storage, peers, ids);
-      return { meta: stored, peersHint: [] };
+      const meta = { ...stored, listen };
+      if (!sameListen(stored)) await storage.setMeta(meta);
+      return { meta, peersHint: [] };
     }
     if (storage.lastIndex() !== 0) throw new UsageError(`${cfg.data_dir} holds a Raft log but no cluster identity: use an empty --data-dir`);
-    const meta: ServerMeta = { format: 1, cluster_id, node_id: id, name: cfg.name, bootstrap: peers.map((p) => `${p.name}=${p.raft_addr}`).join(",") };
+    const meta: ServerMeta = { format: 1, cluster_id, node_id: id, name: cfg.name, bootstrap: peers.map((p) => `${p.name}=${p.raft_addr}`).join(","), listen };
     await storage.setMeta(meta);
     await bootstrapLog(storage, peers, ids);
     cfg.logger.info("bootstrapped a new cluster", { cluster: cluster_id, servers: peers.length });
@@ -351,7 +360,9 @@ async function identify(cfg: ServerConfig, storage: LevelStorage): Promise<{ met
 
   if (stored !== undefined) {
     if (stored.name !== cfg.name) throw new UsageError(`${cfg.data_dir} is server ${stored.name}'s folder, not ${cfg.name}'s: start it with --name ${stored.name}`);
-    return { meta: stored, peersHint: hints(stored) };
+    const meta = { ...stored, listen };
+    if (!sameListen(stored)) await storage.setMeta(meta);
+    return { meta, peersHint: stored.peers ?? [] };
   }
 
   if (cfg.join !== undefined && cfg.join.length > 0) {
@@ -359,7 +370,7 @@ async function identify(cfg: ServerConfig, storage: LevelStorage): Promise<{ met
     const http_addr = formatHostPort(cfg.advertise, cfg.http_port);
     const ans = await joinCluster(cfg.join, { name: cfg.name, raft_addr, http_addr }, cfg.logger);
     const peers = ans.members.map((m) => ({ id: m.id, raft_addr: m.raft_addr }));
-    const meta = { format: 1 as const, cluster_id: ans.cluster_id, node_id: ans.id, name: cfg.name, peers };
+    const meta: ServerMeta = { format: 1, cluster_id: ans.cluster_id, node_id: ans.id, name: cfg.name, peers, listen };
     await storage.setMeta(meta);
     cfg.logger.info("joined the cluster as a learner", { cluster: ans.cluster_id, id: ans.id });
     return { meta, peersHint: peers };

@@ -47,6 +47,16 @@ export class CounterBook {
     return c;
   }
 
+  /** A copy of one peer's counters, without creating them. */
+  peek(id: NodeId): PeerCounters | undefined {
+    const c = this.by_peer.get(id);
+    return c === undefined ? undefined : { ...c };
+  }
+
+  ids(): NodeId[] {
+    return [...this.by_peer.keys()];
+  }
+
   snapshot(): Map<NodeId, PeerCounters> {
     return new Map([...this.by_peer].map(([id, c]) => [id, { ...c }]));
   }

@@ -210,11 +210,11 @@ export class Transport {
   /** Counters of one peer (zeros if nothing happened yet). */
   peerStats(id: NodeId): PeerStats {
     const send = this.peers.get(id)?.stats() ?? { connected: false, queue_messages: 0, queue_bytes: 0, socket_buffered_bytes: 0 };
-    return { ...newPeerCounters(), ...this.counters.snapshot().get(id), ...send, snapshot_in_flight: this.snapshots.has(id) };
+    return { ...newPeerCounters(), ...this.counters.peek(id), ...send, snapshot_in_flight: this.snapshots.has(id) };
   }
 
   stats(): TransportStats {
-    const ids = new Set<NodeId>([...this.peers.keys(), ...this.counters.snapshot().keys()]);
+    const ids = new Set<NodeId>([...this.peers.keys(), ...this.counters.ids()]);
     return {
       inbound_connections: this.inbound.size,
       snapshot_receives: this.snapshot_receives,

@@ -1,0 +1,123 @@
+// `orch server`: run one server of a cluster (bootstrap, join, or restart from its data folder).
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { UsageError } from "../../internal/cli/errors.js";
+import { parseHost, parsePort } from "../../internal/cli/flags.js";
+import { bind_address_default, data_dir_default, http_port_default, raft_port_default } from "../../internal/defaults.js";
+import { parseLogLevel, streamLogger, type LogLevel } from "../../internal/log/logger.js";
+import type { ServerOptions } from "../../internal/server/config.js";
+import { parseBootstrap, parseHostPort, validName } from "../../internal/server/peers.js";
+import { Server } from "../../internal/server/server.js";
+
+interface ServerFlags {
+  name?: string;
+  dataDir?: string;
+  bind?: string;
+  advertise?: string;
+  httpPort?: string;
+  raftPort?: string;
+  bootstrap?: string;
+  join?: string;
+  config?: string;
+  logLevel?: string;
+}
+
+/** Keys a --config file may hold: the flags' long names. */
+const config_keys = ["name", "data-dir", "bind", "advertise", "http-port", "raft-port", "bootstrap", "join", "log-level"] as const;
+const env_of: Record<(typeof config_keys)[number], string> = {
+  name: "ORCH_NAME",
+  "data-dir": "ORCH_DATA_DIR",
+  bind: "ORCH_BIND",
+  advertise: "ORCH_ADVERTISE",
+  "http-port": "ORCH_HTTP_PORT",
+  "raft-port": "ORCH_RAFT_PORT",
+  bootstrap: "ORCH_BOOTSTRAP",
+  join: "ORCH_JOIN",
+  "log-level": "ORCH_LOG_LEVEL",
+};
+
+function readConfigFile(file: string): Partial<Record<(typeof config_keys)[number], string>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(`--config ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UsageError(`--config ${file}: must hold a JSON object`);
+  const out: Partial<Record<(typeof config_keys)[number], string>> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(config_keys as readonly string[]).includes(k)) throw new UsageError(`--config ${file}: unknown key "${k}"; known keys: ${config_keys.join(", ")}`);
+    if (typeof v !== "string" && typeof v !== "number") throw new UsageError(`--config ${file}: "${k}" must be a string or number`);
+    out[k as (typeof config_keys)[number]] = String(v);
+  }
+  return out;
+}
+
+/** Flag, then ORCH_ environment variable, then config file; the rest the server resolves. */
+export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv): Omit<ServerOptions, "logger"> & { log_level: LogLevel } {
+  const file = flags.config !== undefined ? readConfigFile(flags.config) : {};
+  const pick = (key: (typeof config_keys)[number], flag: string | undefined): string | undefined => flag ?? env[env_of[key]] ?? file[key];
+  const nameRaw = pick("name", flags.name);
+  const bindRaw = pick("bind", flags.bind);
+  const advertiseRaw = pick("advertise", flags.advertise);
+  const httpRaw = pick("http-port", flags.httpPort);
+  const raftRaw = pick("raft-port", flags.raftPort);
+  const bootstrapRaw = pick("bootstrap", flags.bootstrap);
+  const joinRaw = pick("join", flags.join);
+  if (bootstrapRaw !== undefined && joinRaw !== undefined) throw new UsageError("give --bootstrap or --join, not both: bootstrap creates a cluster, join enters one");
+  const join = joinRaw?.split(",").map((a) => a.trim().replace(/^https?:\/\//, "")).filter((a) => a !== "");
+  for (const a of join ?? []) parseHostPort("--join", a);
+  if (join !== undefined && join.length === 0) throw new UsageError("--join is empty: give host:port of a running server's HTTP API");
+  const log_level = parseLogLevel(pick("log-level", flags.logLevel) ?? "info");
+  if (log_level === undefined) throw new UsageError(`--log-level ${JSON.stringify(flags.logLevel)}: use debug, info, warn or error`);
+  return {
+    data_dir: pick("data-dir", flags.dataDir) ?? data_dir_default,
+    ...(nameRaw !== undefined ? { name: validName("--name", nameRaw) } : {}),
+    ...(bindRaw !== undefined ? { bind: parseHost("--bind", bindRaw) } : {}),
+    ...(advertiseRaw !== undefined ? { advertise: parseHost("--advertise", advertiseRaw) } : {}),
+    ...(httpRaw !== undefined ? { http_port: parsePort("--http-port", httpRaw) } : {}),
+    ...(raftRaw !== undefined ? { raft_port: parsePort("--raft-port", raftRaw) } : {}),
+    ...(bootstrapRaw !== undefined ? { bootstrap: parseBootstrap(bootstrapRaw) } : {}),
+    ...(join !== undefined ? { join } : {}),
+    log_level,
+  };
+}
+
+export function registerServer(program: Command): void {
+  program
+    .command("server")
+    .description("run a server: keeps the cluster's state replicated with Raft and serves the HTTP API")
+    .option("--name <name>", "this server's name, unique in the cluster (default: host name) [ORCH_NAME]")
+    .option("--data-dir <path>", `data folder (default: ${data_dir_default}) [ORCH_DATA_DIR]`)
+    .option("--bind <address>", `address to listen on (default: ${bind_address_default}) [ORCH_BIND]`)
+    .option("--advertise <address>", "address other machines reach this server at [ORCH_ADVERTISE]")
+    .option("--http-port <port>", `HTTP API port (default: ${http_port_default}) [ORCH_HTTP_PORT]`)
+    .option("--raft-port <port>", `Raft port (default: from --bootstrap, else ${raft_port_default}) [ORCH_RAFT_PORT]`)
+    .option("--bootstrap <peers>", "create a cluster: name=host:raft_port,... the same list on every initial server [ORCH_BOOTSTRAP]")
+    .option("--join <addrs>", "join a running cluster through any server's HTTP address host:port,... [ORCH_JOIN]")
+    .option("--config <file>", "JSON file with any of the flags above by their long names")
+    .option("--log-level <level>", "debug, info, warn or error (default: info) [ORCH_LOG_LEVEL]")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  orch server --name s1 --bootstrap s1=10.0.0.1:4641,s2=10.0.0.2:4641,s3=10.0.0.3:4641 --bind 0.0.0.0
+  orch server --name s4 --advertise 10.0.0.4 --join 10.0.0.1:4640
+  orch server --data-dir ./orch-data        (restart: the folder says who this server is)`,
+    )
+    .action(async (flags: ServerFlags) => {
+      const opts = compileServerOptions(flags, process.env);
+      const logger = streamLogger(opts.log_level);
+      const server = await Server.start({ ...opts, logger });
+      await new Promise<void>((resolve) => {
+        const stop = (why: string): void => {
+          logger.info(`stopping: ${why}`);
+          void server.stop().then(resolve, resolve);
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+        server.onRemoved(() => stop("this server was removed from the cluster"));
+      });
+      logger.info(`server ${server.meta.name} at ${server.http_addr} stopped`);
+    });
+}
