@@ -17,12 +17,13 @@ export interface FaultStats {
   partitions: number;
   transfers: number;
   confChanges: number;
+  campaigns: number;
 }
 
 export class FaultInjector {
   /** Restart tick per crashed node id. */
   private readonly restarts = new Map<number, number>();
-  readonly stats: FaultStats = { crashes: 0, partitions: 0, transfers: 0, confChanges: 0 };
+  readonly stats: FaultStats = { crashes: 0, partitions: 0, transfers: 0, confChanges: 0, campaigns: 0 };
 
   constructor(
     private readonly prng: Prng,
@@ -38,6 +39,7 @@ export class FaultInjector {
     this.maybeCrash(nowTick);
     this.maybeTransfer();
     this.maybeChangeMembership();
+    this.maybeCampaign();
   }
 
   /** Ends the faulty phase: every link heals and every crashed node comes back. */
@@ -108,13 +110,14 @@ export class FaultInjector {
 
   /** Decides whether to crash a node that just acknowledged a vote or an append. */
   crashAfterAck(nodeId: number, messages: readonly Message[], nowTick: number): boolean {
-    if (this.options.crashAfterAckChance === 0) return false;
-    const acks = messages.some(
-      (m) => !m.reject && (m.type === "MsgVoteResp" || m.type === "MsgPreVoteResp" || m.type === "MsgAppResp"),
-    );
-    if (!acks || !this.prng.chance(this.options.crashAfterAckChance)) return false;
+    const grantsVote = messages.some((m) => !m.reject && m.type === "MsgVoteResp");
+    const acksAppend = messages.some((m) => !m.reject && m.type === "MsgAppResp");
+    const chance =
+      (grantsVote ? this.options.crashAfterVoteChance : 0) + (acksAppend ? this.options.crashAfterAckChance : 0);
+    if (chance === 0 || !this.prng.chance(chance)) return false;
     if (!this.mayCrashAnother()) return false;
-    this.restarts.set(nodeId, nowTick + this.prng.range(1, 3));
+    // Back by the next tick: the messages this node was about to receive still find it.
+    this.restarts.set(nodeId, nowTick + this.prng.range(0, 2));
     this.stats.crashes += 1;
     return true;
   }
@@ -123,6 +126,16 @@ export class FaultInjector {
     const active = this.cluster.active();
     const down = active.length - this.cluster.up().length;
     return this.options.crashMajority || down + 1 <= Math.floor((active.length - 1) / 2);
+  }
+
+  /** Election storms: nodes whose timers fire early, often two at once, so votes split. */
+  private maybeCampaign(): void {
+    if (!this.prng.chance(this.options.campaignChance)) return;
+    const up = this.cluster.up();
+    if (up.length === 0) return;
+    const count = this.prng.chance(0.5) ? 2 : 1;
+    for (let k = 0; k < count; k += 1) this.prng.pick(up).live.raft.campaign();
+    this.stats.campaigns += 1;
   }
 
   private maybeTransfer(): void {

@@ -109,6 +109,11 @@ export class Network<T> {
     this.blocked.clear();
   }
 
+  /** Forgets every slow link: after healing, each link is a normal one again. */
+  clearSlowLinks(): void {
+    this.linkExtraTicks.clear();
+  }
+
   hasPartitions(): boolean {
     return this.blocked.size > 0;
   }

@@ -8,8 +8,22 @@ import type { RaftTimings } from "./sim_node.js";
 export type NodeCount = 3 | 5 | 7;
 export const node_counts: readonly NodeCount[] = [3, 5, 7];
 
-export type FaultProfile = "calm" | "lossy" | "partitions" | "crashes" | "membership" | "chaos";
-export const fault_profiles: readonly FaultProfile[] = ["calm", "lossy", "partitions", "crashes", "membership", "chaos"];
+/**
+ * calm: a good network, no faults. lossy: drops, duplicates, long delays. partitions:
+ * symmetric and one-way cuts. crashes: crashes at any Ready step, some right after a vote
+ * or an ack. elections: election storms with voters crashing right after they vote.
+ * membership: nodes removed and fresh nodes added. chaos: all of it at once.
+ */
+export type FaultProfile = "calm" | "lossy" | "partitions" | "crashes" | "elections" | "membership" | "chaos";
+export const fault_profiles: readonly FaultProfile[] = [
+  "calm",
+  "lossy",
+  "partitions",
+  "crashes",
+  "elections",
+  "membership",
+  "chaos",
+];
 
 export interface SimOptions {
   readonly seed: number;
@@ -32,8 +46,12 @@ export interface SimOptions {
   readonly restartDelayTicks: readonly [number, number];
   /** Whether crashes may take down a majority at once. */
   readonly crashMajority: boolean;
-  /** Chance that a node crashes right after sending a vote or append acknowledgement. */
+  /** Chance that a node crashes right after acknowledging an append. */
   readonly crashAfterAckChance: number;
+  /** Chance that a node crashes right after granting a vote (and restarts within ticks). */
+  readonly crashAfterVoteChance: number;
+  /** Per tick: chance that one or two nodes start an election early (timer skew). */
+  readonly campaignChance: number;
   /** Per tick: chance that the leader is asked to hand over to another voter. */
   readonly transferChance: number;
   /** Per tick: chance of a membership change (remove a voter, add a fresh node). */
@@ -68,11 +86,12 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
         longDelayRate: lossy ? prng.pick([0, 0.01, 0.03]) : 0,
         longDelayTicks: prng.pick([10, 30, 60]),
         slowLinkShare: prng.pick([0, 0.1, 0.3]),
-        slowLinkExtraTicks: prng.pick([2, 5, 10]),
+        slowLinkExtraTicks: prng.pick([2, 3, 5]),
       }
     : { ...calm_network, slowLinkShare: prng.pick([0, 0.2]), slowLinkExtraTicks: 3 };
   const partitions = profile === "partitions" || profile === "chaos";
   const crashes = profile === "crashes" || profile === "chaos";
+  const elections = profile === "elections";
   return {
     seed,
     nodeCount: nodes,
@@ -81,7 +100,12 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
     healTicksMax: 1500,
     clientCount: prng.range(3, 10),
     keys: ["a", "b", "c", "d", "e"].slice(0, prng.range(1, 4)),
-    raft: { electionTicks: 10, heartbeatTicks: 1, preVote: prng.chance(0.8), checkQuorum: prng.chance(0.8) },
+    raft: {
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      preVote: prng.chance(elections ? 0.5 : 0.8),
+      checkQuorum: prng.chance(elections ? 0.5 : 0.8),
+    },
     client: {
       attemptTimeoutTicks: prng.pick([15, 30, 50]),
       opDeadlineTicks: prng.pick([60, 120, 200]),
@@ -95,6 +119,8 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
     restartDelayTicks: [prng.range(0, 5), prng.range(10, 80)],
     crashMajority: profile === "chaos",
     crashAfterAckChance: crashes ? prng.pick([0, 0.01, 0.05]) : 0,
+    crashAfterVoteChance: crashes ? prng.pick([0, 0.1, 0.3]) : elections ? prng.pick([0.3, 0.6]) : 0,
+    campaignChance: elections ? prng.pick([0.05, 0.1, 0.2]) : faulty ? prng.pick([0, 0.01, 0.05]) : 0,
     transferChance: faulty ? prng.pick([0, 0.005, 0.02]) : 0,
     confChangeChance: profile === "membership" || profile === "chaos" ? prng.pick([0.005, 0.02]) : 0,
     snapshot: prng.chance(0.6)

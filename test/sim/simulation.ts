@@ -94,7 +94,18 @@ export class Simulation {
   private heal(): void {
     this.faultsActive = false;
     this.faults.healEverything();
-    this.network.faults = { ...this.network.faults, dropRate: 0, duplicateRate: 0, longDelayRate: 0 };
+    // A healed network: no loss, and round trips well inside the election timeout.
+    this.network.faults = {
+      dropRate: 0,
+      duplicateRate: 0,
+      minDelayTicks: 1,
+      maxDelayTicks: 2,
+      longDelayRate: 0,
+      longDelayTicks: 1,
+      slowLinkShare: 0,
+      slowLinkExtraTicks: 1,
+    };
+    this.network.clearSlowLinks();
     for (let heal = 0; heal < this.options.healTicksMax; heal += 1, this.tick += 1) {
       this.step(false);
       this.healTicks = heal;
