@@ -35,7 +35,8 @@ export function registerMembers(program: Command): void {
             r.name,
             String(r.id),
             r.role,
-            r.status?.state.toLowerCase() ?? "unreachable",
+            // A member announces its HTTP address once it hears a leader; until then it cannot be asked.
+            r.status?.state.toLowerCase() ?? (r.http_addr === "" ? "no-address-yet" : "unreachable"),
             String(r.status?.term ?? "-"),
             String(r.status?.commit_index ?? "-"),
             String(r.status?.applied_index ?? "-"),

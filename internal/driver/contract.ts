@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import { DriverError, DriverTimeoutError, TaskActiveError, UnknownTaskError } from "./errors.js";
 import { isTerminal } from "./states.js";
+import { MemoryStopIntents, type StopIntents } from "./stop-intents.js";
 import type { Driver, LogLine, TaskSpec, TaskStatus } from "./types.js";
 
 /** Programs the suite runs; each harness says how its driver runs them. */
@@ -11,11 +12,16 @@ export type ContractProgram =
   | { kind: "exit"; code: number; stdout?: string[]; stderr?: string[] } // writes lines, then exits
   | { kind: "missing_executable" }; // the engine cannot start it
 
+/** What a test may pass to a driver constructor through the harness. */
+export interface ContractDriverOptions {
+  stop_intents?: StopIntents;
+}
+
 export interface ContractHarness {
   /** A driver for a node id no other test uses, on an engine of its own or shared. */
-  driver(): Driver;
+  driver(options?: ContractDriverOptions): Driver;
   /** A new driver instance for the same node on the same engine, as after an agent restart. */
-  restart(previous: Driver): Driver;
+  restart(previous: Driver, options?: ContractDriverOptions): Driver;
   /** A driver for a different node on the same engine as `neighbour`. */
   otherNode(neighbour: Driver): Driver;
   program(program: ContractProgram): Pick<TaskSpec, "image" | "command" | "args">;
@@ -148,6 +154,19 @@ export function driverContract(name: string, makeHarness: () => ContractHarness)
       await h.advance(restarted, contract_grace_ms);
       expect(await stopping).toMatchObject({ state: "KILLED" });
       expect((await neighbour.list()).map((status) => status.task_id)).toEqual([id("theirs")]);
+    });
+
+    test("with shared stop intents, a restarted driver still reports KILLED", async ({ expect }) => {
+      const stop_intents = new MemoryStopIntents();
+      const driver = h.driver({ stop_intents });
+      await driver.start(spec(id("intent"), { kind: "sleep" }));
+      const stopping = driver.stop(id("intent"), { grace_ms: contract_grace_ms });
+      await h.advance(driver, contract_grace_ms);
+      await stopping;
+      const restarted = h.restart(driver, { stop_intents });
+      expect(await restarted.inspect(id("intent"))).toMatchObject({ state: "KILLED", reason: "killed_by_request" });
+      await restarted.remove(id("intent"));
+      expect(stop_intents.has(id("intent"))).toBe(false);
     });
 
     test("logs come back demultiplexed, per stream, bounded", async ({ expect }) => {

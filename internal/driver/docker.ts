@@ -18,6 +18,7 @@ import {
   specProblems,
 } from "./spec.js";
 import { imageUnavailableStatus, invalidSpecStatus, isTerminal, lostStatus, startFailedStatus } from "./states.js";
+import { MemoryStopIntents, type StopIntents } from "./stop-intents.js";
 import { TaskLocks } from "./task-locks.js";
 import type {
   Driver,
@@ -40,6 +41,8 @@ export interface DockerDriverOptions {
   pull_timeout_ms?: number;
   /** After SIGKILL, how long the engine gets to report the exit before stop() gives up. */
   kill_confirm_timeout_ms?: number;
+  /** Shared with the agent's store so a restarted driver still reports its stops as KILLED. */
+  stop_intents?: StopIntents;
   /** Run docker-init as PID 1 (default true). */
   init?: boolean;
   log_file_bytes_max?: number;
@@ -50,8 +53,8 @@ export interface DockerDriverOptions {
 const not_started_poll_ms = 50;
 /** Parallel inspects in list(); enough to hide latency without flooding the engine. */
 const list_inspect_parallel_max = 8;
-/** How long a fresh exit 137 is re-inspected for a late OOM flag (polls × interval). */
-const oom_flag_polls_max = 10;
+/** How long a fresh exit 137 is re-inspected for a late OOM flag (polls × interval); a loaded machine can deliver it late, so the window is 2 s. */
+const oom_flag_polls_max = 40;
 const oom_flag_poll_ms = 50;
 const exit_sigkill = 137;
 /** How long the loser of a create race waits for the winner's container to become visible. */
@@ -64,8 +67,7 @@ export class DockerDriver implements Driver {
   private readonly locks = new TaskLocks();
   private readonly failures = new FailureMemory();
   private readonly starting = new Set<string>();
-  // Lost on restart: a task stopped by a previous agent process reads as exit_signal, not KILLED.
-  private readonly stop_requested = new Set<string>();
+  private readonly stop_requested: StopIntents;
   /** Tasks whose container this instance has seen; one that vanishes is LOST rather than unknown. */
   private readonly seen = new Set<string>();
   private readonly pull_timeout_ms: number;
@@ -76,6 +78,7 @@ export class DockerDriver implements Driver {
     assertNodeId(options.node_id);
     this.node_id = options.node_id;
     this.docker = options.docker ?? new Dockerode();
+    this.stop_requested = options.stop_intents ?? new MemoryStopIntents();
     this.pull_timeout_ms = options.pull_timeout_ms ?? 5 * 60_000;
     this.kill_confirm_timeout_ms = options.kill_confirm_timeout_ms ?? 10_000;
     this.settings = {
@@ -154,7 +157,7 @@ export class DockerDriver implements Driver {
     return this.locks.run(task_id, async () => {
       const before = await this.inspectKnown(task_id);
       if (isTerminal(before)) return before;
-      this.stop_requested.add(task_id);
+      await this.stop_requested.add(task_id);
       if (before.state === "STAGING") return this.terminalNow(task_id);
       await this.signal(task_id, "SIGTERM");
       if (!(await this.exitedWithin(task_id, options.grace_ms))) {
@@ -269,7 +272,7 @@ export class DockerDriver implements Driver {
         }
       }
       this.failures.forget(task_id);
-      this.stop_requested.delete(task_id);
+      await this.stop_requested.delete(task_id);
       this.seen.delete(task_id);
     });
   }

@@ -34,8 +34,8 @@ function engineOf(driver: Driver): MockEngine {
 
 let nodes = 0;
 driverContract("mock", () => ({
-  driver: () => new MockDriver(new MockEngine(mockScript, [image]), `mock-node-${nodes++}`),
-  restart: (previous) => new MockDriver(engineOf(previous), previous.node_id),
+  driver: (options) => new MockDriver(new MockEngine(mockScript, [image]), `mock-node-${nodes++}`, options),
+  restart: (previous, options) => new MockDriver(engineOf(previous), previous.node_id, options),
   otherNode: (neighbour) => new MockDriver(engineOf(neighbour), `mock-node-${nodes++}`),
   program: (program) => ({ image, command: ["mock", JSON.stringify(program)] }),
   missing_image: "127.0.0.1:9/orch-missing/nothing:latest",

@@ -2,6 +2,7 @@
 import { DriverTimeoutError, TaskActiveError, UnknownTaskError } from "./errors.js";
 import { FailureMemory } from "./failure-memory.js";
 import { MockEngine, type MockContainer } from "./mock-engine.js";
+import { MemoryStopIntents, type StopIntents } from "./stop-intents.js";
 import { assertNodeId, assertTaskId, containerName, specProblems } from "./spec.js";
 import {
   activeStatus,
@@ -33,16 +34,18 @@ export { MockEngine, type MockProgram, type MockScript } from "./mock-engine.js"
 export class MockDriver implements Driver {
   readonly node_id: string;
   private readonly failures = new FailureMemory();
-  // Per instance, as in the docker driver: a restarted driver forgets which stops it sent.
-  private readonly stop_requested = new Set<string>();
+  // Per instance unless shared, as in the docker driver: a restarted driver forgets which stops it sent.
+  private readonly stop_requested: StopIntents;
   private readonly seen = new Set<string>();
 
   constructor(
     readonly engine: MockEngine,
     node_id: string,
+    options: { stop_intents?: StopIntents } = {},
   ) {
     assertNodeId(node_id);
     this.node_id = node_id;
+    this.stop_requested = options.stop_intents ?? new MemoryStopIntents();
   }
 
   async start(spec: TaskSpec): Promise<TaskStatus> {
@@ -74,10 +77,13 @@ export class MockDriver implements Driver {
     if (isTerminal(before)) return before;
     const container = this.container(task_id);
     if (container === undefined) throw new Error(`mock driver invariant: active task ${task_id} has no container`);
-    this.stop_requested.add(task_id);
+    // Every effect happens within this call, so a test that advances the clock right after sees them.
+    const recorded = this.stop_requested.add(task_id);
     this.engine.kill(container, "SIGTERM");
     if (container.status === "running") this.engine.schedule(options.grace_ms, () => this.engine.kill(container, "SIGKILL"));
-    return this.untilTerminal(task_id, undefined);
+    const terminal = this.untilTerminal(task_id, undefined);
+    await recorded;
+    return terminal;
   }
 
   async inspect(task_id: string): Promise<TaskStatus> {
@@ -169,7 +175,7 @@ export class MockDriver implements Driver {
     if (!isTerminal(status) && options?.force !== true) throw new TaskActiveError(task_id, status.state);
     if (this.container(task_id) !== undefined) this.engine.remove(containerName(this.node_id, task_id));
     this.failures.forget(task_id);
-    this.stop_requested.delete(task_id);
+    await this.stop_requested.delete(task_id);
     this.seen.delete(task_id);
     return ;
   }

@@ -79,6 +79,7 @@ export class RaftNode {
   /** ReadStates received and waiting for the state machine to reach their index. */
   private readyReads: { ctx: string; index: number }[] = [];
   private lead: NodeId = 0;
+  private ticks = 0;
   private idleResolvers: (() => void)[] = [];
 
   constructor(options: RaftNodeOptions) {
@@ -101,6 +102,7 @@ export class RaftNode {
   start(): void {
     this.ticker = setInterval(() => {
       this.guard(() => this.raw.tick());
+      if (++this.ticks % this.opts.election_ticks === 0 && this.reads.size > 0) this.guard(() => this.resubmitReads());
     }, this.opts.tick_ms);
     this.kick();
   }
@@ -157,6 +159,18 @@ export class RaftNode {
   linearizableRead(): Promise<void> {
     const rid = this.nextRid();
     return this.wait(this.reads, rid, () => this.raw.readIndex(new TextEncoder().encode(rid)));
+  }
+
+  /**
+   * A read request can be lost on its way (sent to a leader that just died, dropped while
+   * no leader was known). ReadIndex is idempotent, so reads still unanswered after an
+   * election timeout ask again with the same context; the first answer settles them.
+   */
+  private resubmitReads(): void {
+    const answered = new Set(this.readyReads.map((r) => r.ctx));
+    for (const rid of this.reads.keys()) {
+      if (!answered.has(rid)) this.raw.readIndex(new TextEncoder().encode(rid));
+    }
   }
 
   transferLeader(to: NodeId): void {

@@ -25,6 +25,10 @@ import { bootstrapIds, clusterIdOf, formatHostPort, parseHostPort } from "./peer
 
 /** Wait bound for a leadership hand-over before removing the current leader. */
 const transfer_wait_ms = 5_000;
+/** A server without a leader for this long asks the members whether it was removed. */
+const removal_check_after_ms = 3_000;
+const removal_check_every_ms = 2_000;
+const removal_check_timeout_ms = 1_000;
 
 export class Server implements ServerView {
   private housekeeping: NodeJS.Timeout | undefined;
@@ -32,6 +36,8 @@ export class Server implements ServerView {
   private promoting = false;
   private stopped = false;
   private readonly removedHandlers: (() => void)[] = [];
+  private leaderSeenAt = Date.now();
+  private removalCheckedAt = 0;
   /** Transport peers by id, as last given to the transport. */
   private readonly peers = new Map<number, string>();
 
@@ -277,8 +283,38 @@ export class Server implements ServerView {
 
   private tickHousekeeping(): void {
     if (this.stopped || this.node.failed !== undefined) return;
+    const now = Date.now();
+    if (this.node.leader() !== 0) this.leaderSeenAt = now;
     void this.announceHttp();
     if (this.isLeader()) void this.promoteLearners();
+    else if (now - this.leaderSeenAt > removal_check_after_ms && now - this.removalCheckedAt > removal_check_every_ms) {
+      this.removalCheckedAt = now;
+      void this.checkRemoved();
+    }
+  }
+
+  /**
+   * A removed server may never receive the entry that removes it (the leader stops
+   * replicating to it at once), so one that hears no leader asks the members: a leader
+   * of this cluster whose member list lacks this server is the authority.
+   */
+  private async checkRemoved(): Promise<void> {
+    const others = this.fsm.members.all().filter((m) => m.id !== this.meta.node_id && m.http_addr !== "");
+    const answers = await Promise.all(
+      others.map(async (m) => {
+        try {
+          const res = await fetch(`http://${m.http_addr}/v1/status`, { signal: AbortSignal.timeout(removal_check_timeout_ms) });
+          return res.ok ? ((await res.json()) as StatusBody) : undefined;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const verdict = answers.find((st) => st !== undefined && st.cluster_id === this.meta.cluster_id && st.state === "Leader");
+    if (verdict !== undefined && !verdict.members.some((m) => m.id === this.meta.node_id) && !this.stopped) {
+      this.log.warn("this server was removed from the cluster (the leader no longer lists it)", { name: this.meta.name, leader: verdict.self.name });
+      for (const h of this.removedHandlers.splice(0)) h();
+    }
   }
 
   /** Records this server's HTTP address in the replicated member table when it changed. */

@@ -60,8 +60,8 @@ export function shellProgram(program: ContractProgram): Pick<TaskSpec, "image" |
 export function dockerHarness(): ContractHarness {
   const nodes = new DockerTestNodes();
   return {
-    driver: () => nodes.driver(),
-    restart: (previous: Driver) => nodes.on(previous.node_id),
+    driver: (options) => nodes.driver(options),
+    restart: (previous: Driver, options) => nodes.on(previous.node_id, options),
     otherNode: () => nodes.driver(),
     program: shellProgram,
     missing_image,

@@ -128,7 +128,9 @@ describe.concurrent("docker driver on a real engine", () => {
 
   test("a task that ignores SIGTERM is KILLING during the grace period, then KILLED by SIGKILL", async ({ expect }) => {
     const driver = nodes.driver();
-    await driver.start({ task_id: "stubborn", ...sh("trap '' TERM; sleep 3600"), cpus: 0.1, memory_bytes: 16 * mib });
+    await driver.start({ task_id: "stubborn", ...sh("trap '' TERM; echo trapped; sleep 3600"), cpus: 0.1, memory_bytes: 16 * mib });
+    // A SIGTERM that lands before the shell ran `trap` would end it at once: wait for the trap.
+    expect(await lines(driver.logs("stubborn", { follow: true, max_lines: 1 }))).toEqual(["trapped"]);
     const grace_ms = 600;
     const began_ms = Date.now();
     const stopping = driver.stop("stubborn", { grace_ms });
