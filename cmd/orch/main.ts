@@ -8,6 +8,10 @@ import { registerKv } from "./kv.js";
 import { registerMembers } from "./members.js";
 import { registerServer } from "./server.js";
 import { registerStatus } from "./status.js";
+import { registerLogs } from "./logs.js";
+import { registerPs } from "./ps.js";
+import { registerRun } from "./run.js";
+import { registerStop } from "./stop.js";
 
 function buildProgram(): Command {
   const program = new Command("orch")
@@ -18,6 +22,10 @@ function buildProgram(): Command {
     .option("--addr <addrs>", "server HTTP address(es) host:port,... for client commands [ORCH_ADDR]", process.env["ORCH_ADDR"] ?? addr_default)
     .exitOverride();
   registerServer(program);
+  registerRun(program);
+  registerPs(program);
+  registerLogs(program);
+  registerStop(program);
   registerStatus(program);
   registerMembers(program);
   registerKv(program);

@@ -2,12 +2,37 @@
 // IDs and times arrive inside commands; nothing here reads a clock or makes randomness.
 import { fromBase64, toBase64 } from "./base64.js";
 import { CommandType, type Command, type CommandPayloads, type Envelope } from "./commands.js";
+import {
+  applyNodeRegister,
+  applyNodeStatus,
+  applyPlan,
+  applyServicePut,
+  applyServiceScale,
+  applyServiceStop,
+  applyTaskStatus,
+  applyTasksForget,
+  applyTaskStop,
+} from "./cluster.js";
 import { KvTable, type KvResult } from "./kv.js";
 import { MemberTable, type Member } from "./members.js";
+import { NodeTable, type NodeRecord } from "./nodes.js";
+import { ServiceTable, type ServiceRecord } from "./services.js";
+import { TaskTable, type TaskRecord } from "./tasks.js";
 
-export type ApplyResult = KvResult | { ok: true; member: Member } | { ok: false; code: "rejected"; message: string };
+export type ApplyResult =
+  | KvResult
+  | { ok: true; member: Member }
+  | { ok: true; node: NodeRecord }
+  | { ok: true; acked: string[] }
+  | { ok: true; service: ServiceRecord }
+  | { ok: true; task: TaskRecord }
+  | { ok: true; placed: number }
+  | { ok: false; code: "rejected" | "unknown"; message: string };
 
-type Handler<T extends CommandType> = (s: StateMachine, index: number, cmd: CommandPayloads[T] & { type: T }) => ApplyResult;
+/** Told after each applied command which nodes' assignments may have changed. */
+export type ChangeListener = (touched_nodes: ReadonlySet<string>, orchestration_changed: boolean, index: number) => void;
+
+type Handler<T extends CommandType> = (s: StateMachine, index: number, cmd: CommandPayloads[T] & { type: T }, at_ms: number) => ApplyResult;
 
 /** One handler per command type: a missing one is a type error. */
 const handlers: { [T in CommandType]: Handler<T> } = {
@@ -19,6 +44,15 @@ const handlers: { [T in CommandType]: Handler<T> } = {
     s.members.upsert(m);
     return { ok: true, member: m };
   },
+  [CommandType.node_register]: (s, _index, c, at_ms) => applyNodeRegister(s, at_ms, c),
+  [CommandType.node_status]: (s, _index, c, at_ms) => applyNodeStatus(s, at_ms, c),
+  [CommandType.task_status]: (s, _index, c) => applyTaskStatus(s, c),
+  [CommandType.service_put]: (s, index, c, at_ms) => applyServicePut(s, index, at_ms, c),
+  [CommandType.service_stop]: (s, _index, c, at_ms) => applyServiceStop(s, at_ms, c),
+  [CommandType.service_scale]: (s, _index, c, at_ms) => applyServiceScale(s, at_ms, c),
+  [CommandType.plan_apply]: (s, _index, c, at_ms) => applyPlan(s, at_ms, c),
+  [CommandType.task_stop]: (s, _index, c) => applyTaskStop(s, c),
+  [CommandType.tasks_forget]: (s, _index, c) => applyTasksForget(s, c),
 };
 
 export type MembershipChange =
@@ -31,6 +65,9 @@ interface SnapshotBody {
   kv: [string, { v: string; c: number; m: number }][];
   members: Member[];
   members_max_id: number;
+  nodes?: NodeRecord[];
+  services?: ServiceRecord[];
+  tasks?: TaskRecord[];
 }
 
 const snapshot_format = 1;
@@ -38,15 +75,46 @@ const snapshot_format = 1;
 export class StateMachine {
   readonly kv = new KvTable();
   readonly members = new MemberTable();
+  readonly nodes = new NodeTable();
+  readonly services = new ServiceTable();
+  readonly tasks = new TaskTable();
   /** Invariant: commands are applied once each, in strictly increasing index order. */
   applied_index = 0;
+  private readonly listeners: ChangeListener[] = [];
+  private readonly touched = new Set<string>();
+  private orchestration_changed = false;
 
   apply(index: number, env: Envelope): ApplyResult {
     this.advance(index);
     const cmd: Command = env.cmd;
     const handler = handlers[cmd.type] as Handler<CommandType> | undefined;
     if (handler === undefined) return { ok: false, code: "rejected", message: `unknown command type ${String(cmd.type)}` };
-    return handler(this, index, cmd);
+    const result = handler(this, index, cmd, env.at_ms);
+    this.notify(index);
+    return result;
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** A node's assignments may have changed in the command being applied. */
+  touch(node_id: string): void {
+    this.touched.add(node_id);
+    this.orchestration_changed = true;
+  }
+
+  /** Services or tasks changed in a way the schedulers should look at. */
+  changed(): void {
+    this.orchestration_changed = true;
+  }
+
+  private notify(index: number): void {
+    if (!this.orchestration_changed) return;
+    const touched = new Set(this.touched);
+    this.touched.clear();
+    this.orchestration_changed = false;
+    for (const l of this.listeners) l(touched, true, index);
   }
 
   /** Raft entries that carry no command (the leader's no-op, conf changes) still advance the index. */
@@ -79,6 +147,9 @@ export class StateMachine {
       kv: [...this.kv.entries()].map(([k, e]) => [k, { v: toBase64(e.value), c: e.create_index, m: e.modify_index }]),
       members: this.members.all(),
       members_max_id: this.members.max_id,
+      nodes: this.nodes.all(),
+      services: this.services.all(),
+      tasks: [...this.tasks.all()],
     };
     return new TextEncoder().encode(JSON.stringify(body));
   }
@@ -86,8 +157,16 @@ export class StateMachine {
   restore(data: Uint8Array, index: number): void {
     this.kv.clear();
     this.members.clear();
+    this.nodes.clear();
+    this.services.clear();
+    this.tasks.clear();
     this.applied_index = index;
-    if (data.length === 0) return;
+    this.touched.clear();
+    this.orchestration_changed = false;
+    if (data.length === 0) {
+      for (const l of this.listeners) l(new Set(), true, index);
+      return;
+    }
     const body = JSON.parse(new TextDecoder().decode(data)) as SnapshotBody;
     if (body.format !== snapshot_format) throw new Error(`fsm: snapshot format ${body.format} is not ${snapshot_format}`);
     for (const [k, e] of body.kv) this.kv.put(e.m, k, fromBase64(e.v), undefined);
@@ -97,6 +176,11 @@ export class StateMachine {
     }
     for (const m of body.members) this.members.upsert(m);
     this.members.max_id = body.members_max_id;
+    for (const n of body.nodes ?? []) this.nodes.upsert(n);
+    for (const svc of body.services ?? []) this.services.upsert(svc);
+    for (const t of body.tasks ?? []) this.tasks.insert(t);
+    // Every node's assignments may differ after a restore.
+    for (const l of this.listeners) l(new Set(this.nodes.all().map((n) => n.node_id)), true, index);
   }
 }
 

@@ -24,6 +24,9 @@ export interface ServerConfig {
   tick_ms?: number;
   election_ticks?: number;
   snapshot_entries?: number;
+  /** Agents heartbeat this often; a node silent for the TTL is down and its tasks LOST. */
+  heartbeat_interval_ms?: number;
+  heartbeat_ttl_ms?: number;
 }
 
 /** What flags, environment and config file gave; unset fields come from the data folder or defaults. */

@@ -5,6 +5,7 @@ import type { Server as HttpServer } from "node:http";
 import path from "node:path";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Hono } from "hono";
+import { heartbeat_interval_ms_default, heartbeat_ttl_ms_default } from "../api/agent.js";
 import { UsageError } from "../cli/errors.js";
 import { CommandType } from "../fsm/commands.js";
 import type { Member } from "../fsm/members.js";
@@ -16,6 +17,9 @@ import type { ConfChange } from "../../raft/index.js";
 import { Transport } from "../transport/index.js";
 import { LevelStorage } from "../../storage/level.js";
 import { forward_timeout_ms, housekeeping_ms, promote_lag_entries, resolveConfig, type ServerConfig, type ServerOptions } from "./config.js";
+import { AssignmentHub } from "./cluster/hub.js";
+import { Liveness } from "./cluster/liveness.js";
+import { Orchestrator } from "./cluster/orchestrator.js";
 import { buildApp } from "./http/app.js";
 import { HttpError } from "./http/errors.js";
 import type { JoinRequest, JoinResponse, MemberStatus, ServerView, StatusBody } from "./http/view.js";
@@ -40,6 +44,9 @@ export class Server implements ServerView {
   private removalCheckedAt = 0;
   /** Transport peers by id, as last given to the transport. */
   private readonly peers = new Map<number, string>();
+  readonly liveness: Liveness;
+  readonly hub: AssignmentHub;
+  private readonly orchestrator: Orchestrator;
 
   private constructor(
     readonly cfg: ServerConfig,
@@ -50,7 +57,18 @@ export class Server implements ServerView {
     readonly node: RaftNode,
     private readonly http: HttpServer,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.hub = new AssignmentHub(fsm);
+    this.liveness = new Liveness(fsm, node, log, {
+      heartbeat_interval_ms: cfg.heartbeat_interval_ms ?? heartbeat_interval_ms_default,
+      heartbeat_ttl_ms: cfg.heartbeat_ttl_ms ?? heartbeat_ttl_ms_default,
+    });
+    this.orchestrator = new Orchestrator(fsm, node, log, () => this.isLeader());
+  }
+
+  stopping(): boolean {
+    return this.stopped;
+  }
 
   get cluster_id(): string {
     return this.meta.cluster_id;
@@ -117,6 +135,7 @@ export class Server implements ServerView {
         throw new UsageError(`cannot listen on ${formatHostPort(cfg.bind, cfg.http_port)} for HTTP (${(err as NodeJS.ErrnoException).code ?? String(err)}): choose another --http-port`);
       });
       node.start();
+      server.orchestrator.start();
       server.housekeeping = setInterval(() => server.tickHousekeeping(), housekeeping_ms);
       log.info("server started", { name: meta.name, id: meta.node_id, cluster: meta.cluster_id, http: server.http_addr, raft: server.raft_addr });
       return server;
@@ -137,6 +156,7 @@ export class Server implements ServerView {
     if (this.stopped) return;
     this.stopped = true;
     if (this.housekeeping !== undefined) clearInterval(this.housekeeping);
+    this.orchestrator.stop();
     await new Promise<void>((r) => {
       this.http.close(() => r());
       this.http.closeAllConnections?.();
@@ -285,6 +305,7 @@ export class Server implements ServerView {
     if (this.stopped || this.node.failed !== undefined) return;
     const now = Date.now();
     if (this.node.leader() !== 0) this.leaderSeenAt = now;
+    this.liveness.tick(this.isLeader(), now);
     void this.announceHttp();
     if (this.isLeader()) void this.promoteLearners();
     else if (now - this.leaderSeenAt > removal_check_after_ms && now - this.removalCheckedAt > removal_check_every_ms) {

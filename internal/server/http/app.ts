@@ -1,8 +1,12 @@
 // The HTTP API of a server (hono): status, health, key-value and membership routes, JSON errors.
 import { Hono } from "hono";
 import { errorResponse, HttpError } from "./errors.js";
+import { agentRoutes } from "./agent.js";
 import { kvRoutes } from "./kv.js";
 import { memberRoutes } from "./members.js";
+import { nodeRoutes } from "./nodes.js";
+import { serviceRoutes } from "./services.js";
+import { taskRoutes } from "./tasks.js";
 import type { ServerView } from "./view.js";
 
 export function buildApp(s: ServerView): Hono {
@@ -28,6 +32,10 @@ export function buildApp(s: ServerView): Hono {
 
   kvRoutes(app, s);
   memberRoutes(app, s);
+  agentRoutes(app, s);
+  nodeRoutes(app, s);
+  serviceRoutes(app, s);
+  taskRoutes(app, s);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no endpoint ${c.req.method} ${c.req.path}; see the API list in README.md` } }, 404));
   app.onError((err, c) => errorResponse(c, err instanceof HttpError ? err : err, leader));

@@ -2,6 +2,8 @@
 import type { Member } from "../../fsm/members.js";
 import type { StateMachine } from "../../fsm/state.js";
 import type { RaftNode } from "../../raftnode/node.js";
+import type { AssignmentHub } from "../cluster/hub.js";
+import type { Liveness } from "../cluster/liveness.js";
 
 export interface MemberStatus extends Member {
   role: "voter" | "learner";
@@ -39,6 +41,10 @@ export interface ServerView {
   readonly node: RaftNode;
   readonly fsm: StateMachine;
   readonly cluster_id: string;
+  readonly liveness: Liveness;
+  readonly hub: AssignmentHub;
+  /** True once the server began shutting down: long streams end. */
+  stopping(): boolean;
   status(): StatusBody;
   leaderMember(): Member | null;
   /** Why this server is not ready to serve, or null when it is. */

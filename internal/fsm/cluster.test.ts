@@ -1,0 +1,125 @@
+// Nodes, services and tasks in the state machine: registration, plans, status updates, liveness, snapshots.
+import { describe, expect, it } from "vitest";
+import type { TaskStatus } from "../driver/types.js";
+import { CommandType, type Command, type Envelope } from "./commands.js";
+import type { ServiceSpec } from "./services.js";
+import { StateMachine } from "./state.js";
+
+let rid = 0;
+const env = (cmd: Command, at_ms = 1_000): Envelope => ({ rid: `t-${++rid}`, at_ms, cmd });
+
+const spec: ServiceSpec = {
+  name: "web",
+  kind: "service",
+  image: "busybox",
+  cpus: 0.5,
+  memory_bytes: 64 << 20,
+  disk_bytes: 0,
+  count: 2,
+  ports: [],
+  host_ip: "0.0.0.0",
+  constraints: [],
+  restart: "always",
+  retries_max: 3,
+  role: "default",
+  grace_ms: 1000,
+  strategy: "binpack",
+};
+
+function cluster(): { s: StateMachine; next: () => number } {
+  const s = new StateMachine();
+  let index = 0;
+  const next = (): number => ++index;
+  s.apply(next(), env({ type: CommandType.node_register, node_id: "n1", name: "a", http_addr: "127.0.0.1:1", resources: { cpus: 2, memory_bytes: 1 << 30, disk_bytes: 0 }, attributes: { os: "linux" }, driver: "mock", version: "t" }));
+  s.apply(next(), env({ type: CommandType.service_put, spec }));
+  const version = s.services.get("web")!.version;
+  s.apply(
+    next(),
+    env({
+      type: CommandType.plan_apply,
+      tasks: ["web.1", "web.2"].map((task_id) => ({ task_id, service: "web", version, node_id: "n1", spec: { task_id, image: "busybox", cpus: 0.5, memory_bytes: 64 << 20 } })),
+      stops: [],
+      services: [{ name: "web", tasks_made: 2, restarts: 0, pending_reason: "", pending_count: 0 }],
+    }),
+  );
+  return { s, next };
+}
+
+const status = (task_id: string, state: TaskStatus["state"], reason: string): TaskStatus => ({ task_id, node_id: "n1", state, reason, message: `${state} now` }) as TaskStatus;
+
+describe("cluster tables", () => {
+  it("places tasks from a plan and tells listeners which node changed", () => {
+    const { s, next } = cluster();
+    const seen: string[][] = [];
+    s.onChange((touched) => seen.push([...touched]));
+    expect(s.tasks.onNode("n1").map((t) => [t.task_id, t.state, t.desired])).toEqual([
+      ["web.1", "STAGING", "running"],
+      ["web.2", "STAGING", "running"],
+    ]);
+    s.apply(next(), env({ type: CommandType.task_stop, task_id: "web.1", message: "stop" }));
+    expect(seen).toEqual([["n1"]]);
+    expect(s.tasks.get("web.1")!.desired).toBe("stopped");
+  });
+
+  it("applies status updates in seq order, ignores duplicates, and never revives an ended task", () => {
+    const { s, next } = cluster();
+    const upd = (seq: number, st: TaskStatus) => ({ update_id: `u${seq}`, task_id: st.task_id, seq, status: st, at_ms: 2_000 + seq });
+    const r = s.apply(next(), env({ type: CommandType.task_status, node_id: "n1", updates: [upd(1, status("web.1", "RUNNING", "running")), upd(2, status("web.1", "FAILED", "exit_nonzero"))] }));
+    expect(r).toEqual({ ok: true, acked: ["u1", "u2"] });
+    const t = s.tasks.get("web.1")!;
+    expect([t.state, t.desired, t.ended_at_ms]).toEqual(["FAILED", "stopped", 2_002]);
+    // A replay of seq 1 and a late RUNNING after the end change nothing.
+    s.apply(next(), env({ type: CommandType.task_status, node_id: "n1", updates: [upd(1, status("web.1", "RUNNING", "running")), upd(3, status("web.1", "RUNNING", "running"))] }));
+    expect(s.tasks.get("web.1")!.state).toBe("FAILED");
+    expect(s.services.get("web")!.failures).toBe(1);
+    // Updates from another node for this task are ignored.
+    s.apply(next(), env({ type: CommandType.task_status, node_id: "n9", updates: [upd(9, status("web.2", "RUNNING", "running"))] }));
+    expect(s.tasks.get("web.2")!.state).toBe("STAGING");
+  });
+
+  it("marks a down node's active tasks LOST with a reason, and lets it come back", () => {
+    const { s, next } = cluster();
+    s.apply(next(), env({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "no heartbeat for 11 s" }, 5_000));
+    const t = s.tasks.get("web.2")!;
+    expect([t.state, t.reason]).toEqual(["LOST", "node_down"]);
+    expect(t.message).toContain("node a went down (no heartbeat for 11 s)");
+    s.apply(next(), env({ type: CommandType.node_register, node_id: "n1", name: "a", http_addr: "127.0.0.1:1", resources: { cpus: 2, memory_bytes: 1 << 30, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" }));
+    expect(s.nodes.get("n1")).toMatchObject({ status: "ready", status_reason: "came back after being down" });
+    expect(s.tasks.get("web.2")!.state).toBe("LOST");
+  });
+
+  it("refuses a second live node with the same name", () => {
+    const { s, next } = cluster();
+    const r = s.apply(next(), env({ type: CommandType.node_register, node_id: "n2", name: "a", http_addr: "127.0.0.1:2", resources: { cpus: 1, memory_bytes: 1, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" }));
+    expect(r).toMatchObject({ ok: false, code: "rejected" });
+    expect(s.nodes.size).toBe(1);
+  });
+
+  it("stops every task of a stopped service and skips plan tasks for a node that is down", () => {
+    const { s, next } = cluster();
+    s.apply(next(), env({ type: CommandType.service_stop, name: "web" }));
+    expect(s.tasks.ofService("web").every((t) => t.desired === "stopped")).toBe(true);
+    expect(s.services.get("web")!.state).toBe("stopped");
+    s.apply(next(), env({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "test" }));
+    const r = s.apply(next(), env({ type: CommandType.plan_apply, tasks: [{ task_id: "web.3", service: "web", version: 1, node_id: "n1", spec: { task_id: "web.3", image: "b", cpus: 1, memory_bytes: 1 } }], stops: [], services: [] }));
+    expect(r).toEqual({ ok: true, placed: 0 });
+  });
+
+  it("restores from a snapshot to the same tables", () => {
+    const { s, next } = cluster();
+    s.apply(next(), env({ type: CommandType.task_stop, task_id: "web.2", message: "x" }));
+    const copy = new StateMachine();
+    copy.restore(s.snapshot(), s.applied_index);
+    expect(copy.snapshot()).toEqual(s.snapshot());
+    expect(copy.tasks.onNode("n1").map((t) => t.task_id).sort()).toEqual(["web.1", "web.2"]);
+    expect(copy.tasks.ofService("web")).toHaveLength(2);
+  });
+
+  it("forgets only ended tasks", () => {
+    const { s, next } = cluster();
+    s.apply(next(), env({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "t" }));
+    s.apply(next(), env({ type: CommandType.tasks_forget, task_ids: ["web.1", "nope"] }));
+    expect(s.tasks.get("web.1")).toBeUndefined();
+    expect(s.tasks.get("web.2")).toBeDefined();
+  });
+});

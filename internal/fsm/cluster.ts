@@ -1,0 +1,187 @@
+// Handlers for nodes, services and tasks: registration, liveness, status updates, plans.
+// Deterministic: times come from the command envelope, ids from the leader's plan.
+import type { StatusUpdate } from "../api/agent.js";
+import type { CommandPayloads, CommandType } from "./commands.js";
+import type { NodeRecord } from "./nodes.js";
+import type { ServiceRecord } from "./services.js";
+import { isTerminalState, type TaskRecord } from "./tasks.js";
+import type { ApplyResult, StateMachine } from "./state.js";
+
+type P<T extends CommandType> = CommandPayloads[T];
+
+export function applyNodeRegister(s: StateMachine, at_ms: number, c: P<typeof CommandType.node_register>): ApplyResult {
+  const same_name = s.nodes.byName(c.name);
+  if (same_name !== undefined && same_name.node_id !== c.node_id && same_name.status === "ready") {
+    return { ok: false, code: "rejected", message: `a live node is already named ${c.name} (${same_name.node_id}): give this agent another --name` };
+  }
+  const cur = s.nodes.get(c.node_id);
+  const n: NodeRecord = {
+    node_id: c.node_id,
+    name: c.name,
+    http_addr: c.http_addr,
+    resources: c.resources,
+    attributes: c.attributes,
+    driver: c.driver,
+    version: c.version,
+    status: "ready",
+    status_reason: cur === undefined ? "registered" : cur.status === "down" ? "came back after being down" : "re-registered",
+    registered_at_ms: cur?.registered_at_ms ?? at_ms,
+    status_at_ms: cur?.status === "ready" ? cur.status_at_ms : at_ms,
+  };
+  s.nodes.upsert(n);
+  s.touch(n.node_id);
+  return { ok: true, node: n };
+}
+
+export function applyNodeStatus(s: StateMachine, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
+  const n = s.nodes.get(c.node_id);
+  if (n === undefined) return { ok: false, code: "rejected", message: `no node ${c.node_id}` };
+  if (n.status === c.status) return { ok: true, node: n };
+  n.status = c.status;
+  n.status_reason = c.reason;
+  n.status_at_ms = at_ms;
+  if (c.status === "down") {
+    for (const t of s.tasks.onNode(n.node_id)) {
+      if (isTerminalState(t.state)) continue;
+      endTask(s, t, { state: "LOST", reason: "node_down", message: `node ${n.name} went down (${c.reason}); the task is replaced elsewhere if its service wants it`, at_ms });
+    }
+  }
+  s.touch(n.node_id);
+  return { ok: true, node: n };
+}
+
+export function applyTaskStatus(s: StateMachine, c: P<typeof CommandType.task_status>): ApplyResult {
+  const acked: string[] = [];
+  for (const u of c.updates) {
+    acked.push(u.update_id);
+    const t = s.tasks.get(u.task_id);
+    if (t === undefined || t.node_id !== c.node_id || u.seq <= t.last_seq) continue;
+    t.last_seq = u.seq;
+    if (isTerminalState(t.state)) continue; // an ended task stays ended; the agent stops what still runs
+    applyObserved(s, t, u);
+  }
+  s.touch(c.node_id);
+  return { ok: true, acked };
+}
+
+function applyObserved(s: StateMachine, t: TaskRecord, u: StatusUpdate): void {
+  const st = u.status;
+  if (st.container_id !== undefined) t.container_id = st.container_id;
+  if (st.ports !== undefined) t.ports = st.ports;
+  if (st.exit_code !== undefined) t.exit_code = st.exit_code;
+  const ev = { state: st.state, reason: st.reason, message: st.message, at_ms: u.at_ms };
+  if (isTerminalState(st.state)) endTask(s, t, ev);
+  else if (t.state !== st.state || t.reason !== st.reason) s.tasks.transition(t, ev);
+}
+
+/** A task reached a terminal state: count it against its service. */
+function endTask(s: StateMachine, t: TaskRecord, ev: Parameters<StateMachine["tasks"]["transition"]>[1]): void {
+  s.tasks.transition(t, ev);
+  const svc = s.services.get(t.service);
+  if (svc === undefined) return;
+  if (ev.state === "FINISHED") svc.completions += 1;
+  else if (ev.state === "FAILED" || ev.state === "LOST") svc.failures += 1;
+  svc.updated_at_ms = ev.at_ms;
+}
+
+export function applyServicePut(s: StateMachine, index: number, at_ms: number, c: P<typeof CommandType.service_put>): ApplyResult {
+  const cur = s.services.get(c.spec.name);
+  const svc: ServiceRecord =
+    cur === undefined
+      ? { spec: c.spec, state: "running", created_at_ms: at_ms, updated_at_ms: at_ms, version: index, tasks_made: 0, restarts: 0, completions: 0, failures: 0, pending_reason: "", pending_count: 0 }
+      : { ...cur, spec: c.spec, state: "running", updated_at_ms: at_ms, version: index, restarts: 0, completions: 0, failures: 0 };
+  s.services.upsert(svc);
+  s.changed();
+  return { ok: true, service: svc };
+}
+
+export function applyServiceStop(s: StateMachine, at_ms: number, c: P<typeof CommandType.service_stop>): ApplyResult {
+  const svc = s.services.get(c.name);
+  if (svc === undefined) return { ok: false, code: "unknown", message: `no service or job named ${c.name}` };
+  svc.state = "stopped";
+  svc.updated_at_ms = at_ms;
+  svc.pending_reason = "";
+  svc.pending_count = 0;
+  for (const t of s.tasks.ofService(c.name)) stopTask(s, t);
+  s.changed();
+  return { ok: true, service: svc };
+}
+
+export function applyServiceScale(s: StateMachine, at_ms: number, c: P<typeof CommandType.service_scale>): ApplyResult {
+  const svc = s.services.get(c.name);
+  if (svc === undefined) return { ok: false, code: "unknown", message: `no service named ${c.name}` };
+  if (svc.spec.kind !== "service") return { ok: false, code: "rejected", message: `${c.name} is a job; only services scale` };
+  svc.spec = { ...svc.spec, count: c.count };
+  svc.state = "running";
+  svc.updated_at_ms = at_ms;
+  s.changed();
+  return { ok: true, service: svc };
+}
+
+export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandType.plan_apply>): ApplyResult {
+  let placed = 0;
+  for (const nt of c.tasks) {
+    const node = s.nodes.get(nt.node_id);
+    // The plan applier checked this; a node that went down in between just loses the placement.
+    if (node === undefined || node.status !== "ready" || s.tasks.get(nt.task_id) !== undefined || s.services.get(nt.service) === undefined) continue;
+    s.tasks.insert({
+      task_id: nt.task_id,
+      service: nt.service,
+      version: nt.version,
+      node_id: nt.node_id,
+      spec: nt.spec,
+      desired: "running",
+      state: "STAGING",
+      reason: "pending",
+      message: `placed on ${node.name}`,
+      last_seq: 0,
+      created_at_ms: at_ms,
+      updated_at_ms: at_ms,
+      ended_at_ms: 0,
+      history: [{ state: "STAGING", reason: "pending", message: `placed on ${node.name}`, at_ms }],
+    });
+    s.touch(nt.node_id);
+    placed += 1;
+  }
+  for (const st of c.stops) {
+    const t = s.tasks.get(st.task_id);
+    if (t !== undefined) stopTask(s, t);
+  }
+  for (const u of c.services) {
+    const svc = s.services.get(u.name);
+    if (svc === undefined) continue;
+    svc.tasks_made = Math.max(svc.tasks_made, u.tasks_made);
+    svc.restarts = u.restarts;
+    svc.pending_reason = u.pending_reason;
+    svc.pending_count = u.pending_count;
+    if (u.state !== undefined && svc.state === "running") svc.state = u.state;
+  }
+  s.changed();
+  return { ok: true, placed };
+}
+
+export function applyTaskStop(s: StateMachine, c: P<typeof CommandType.task_stop>): ApplyResult {
+  const t = s.tasks.get(c.task_id);
+  if (t === undefined) return { ok: false, code: "unknown", message: `no task ${c.task_id}` };
+  stopTask(s, t);
+  return { ok: true, task: t };
+}
+
+export function applyTasksForget(s: StateMachine, c: P<typeof CommandType.tasks_forget>): ApplyResult {
+  let forgotten = 0;
+  for (const id of c.task_ids) {
+    const t = s.tasks.get(id);
+    if (t === undefined || !isTerminalState(t.state)) continue;
+    s.tasks.delete(id);
+    s.touch(t.node_id);
+    forgotten += 1;
+  }
+  s.changed();
+  return { ok: true, placed: forgotten };
+}
+
+function stopTask(s: StateMachine, t: TaskRecord): void {
+  if (t.desired === "stopped") return;
+  t.desired = "stopped";
+  s.touch(t.node_id);
+}

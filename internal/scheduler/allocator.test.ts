@@ -1,0 +1,186 @@
+// Allocator: offers in DRF order, nothing offered twice, offers held until used, and a rebuild
+// that reaches the same state as the incremental path.
+import { describe, expect, it } from "vitest";
+import { Allocator } from "./allocator.js";
+import type { AllocatedTask, Offer } from "./allocator-types.js";
+import { GiB, intnOf, seeded, withSeed } from "./gen.test-util.js";
+import { place } from "./place.js";
+import type { NodeView, PendingTask, Resources } from "./types.js";
+
+function node(id: string, total: Resources, over: Partial<NodeView> = {}): NodeView {
+  return { node_id: id, name: id, ready: true, total, used: { cpus: 0, memory_bytes: 0, disk_bytes: 0 }, attributes: {}, ports_used: [], groups: {}, ...over };
+}
+
+const small = { cpus: 1, memory_bytes: 1 * GiB, disk_bytes: 0 };
+
+function pendingFor(role: string, from: number, n: number, resources: Resources): PendingTask[] {
+  return Array.from({ length: n }, (_, i) => ({ task_id: `${role}-${from + i}`, group: role, role, resources, host_ports: [], constraints: [] }));
+}
+
+/** Offered amount per node across outstanding offers, in millicpus and bytes. */
+function offeredPerNode(offers: Offer[]): Map<string, { cpu: number; mem: number }> {
+  const out = new Map<string, { cpu: number; mem: number }>();
+  for (const o of offers) {
+    for (const v of o.nodes) {
+      const got = out.get(v.node_id) ?? { cpu: 0, mem: 0 };
+      out.set(v.node_id, { cpu: got.cpu + Math.round((v.total.cpus - v.used.cpus) * 1000), mem: got.mem + v.total.memory_bytes - v.used.memory_bytes });
+    }
+  }
+  return out;
+}
+
+function cluster(alloc: Allocator, n: number, total: Resources): void {
+  for (let i = 0; i < n; i++) alloc.upsertNode(node(`n${i}`, total));
+}
+
+describe("Allocator offers", () => {
+  it("goes node by node to the role with the lowest share, counting what it already holds", () => {
+    const alloc = new Allocator({ rng: seeded(1) });
+    cluster(alloc, 110, small);
+    alloc.addFramework({ framework_id: "fa", role: "a", weight: 1 });
+    alloc.addFramework({ framework_id: "fb", role: "b", weight: 1 });
+    for (let i = 0; i < 10; i++) alloc.taskAdded({ task_id: `held-${i}`, node_id: `n${i}`, role: "a", framework_id: "fa", group: "a", resources: small, host_ports: [] });
+    const offers = alloc.makeOffers();
+    const count = (fw: string): number => offers.find((o) => o.framework_id === fw)?.nodes.length ?? 0;
+    // 100 free nodes: b first catches up with a's 10, then they alternate: 45 + 55.
+    expect([count("fa"), count("fb")]).toEqual([45, 55]);
+    const shares = alloc.shares();
+    expect(Math.abs(shares[0]!.weighted_share - shares[1]!.weighted_share)).toBeLessThan(0.01);
+  });
+
+  it("gives weight 2 twice the share of weight 1", () => {
+    const alloc = new Allocator({ rng: seeded(2) });
+    cluster(alloc, 90, small);
+    alloc.addFramework({ framework_id: "heavy", role: "h", weight: 2 });
+    alloc.addFramework({ framework_id: "light", role: "l", weight: 1 });
+    const offers = alloc.makeOffers();
+    expect(offers.find((o) => o.framework_id === "heavy")?.nodes).toHaveLength(60);
+    expect(offers.find((o) => o.framework_id === "light")?.nodes).toHaveLength(30);
+  });
+
+  it("never offers a resource twice; declined or unused resources come back", () => {
+    const alloc = new Allocator({ rng: seeded(3) });
+    cluster(alloc, 4, { cpus: 4, memory_bytes: 8 * GiB, disk_bytes: 0 });
+    alloc.addFramework({ framework_id: "f", role: "r", weight: 1 });
+    const [offer] = alloc.makeOffers();
+    expect(offer?.nodes).toHaveLength(4);
+    expect(alloc.makeOffers()).toEqual([]);
+    const tasks = pendingFor("r", 0, 3, { cpus: 2, memory_bytes: GiB, disk_bytes: 0 });
+    const plan = place(offer!.nodes, tasks, { rng: seeded(1) });
+    const byId = new Map(tasks.map((t) => [t.task_id, t]));
+    const r = alloc.accept(offer!.offer_id, plan.placements.map((p) => ({ task: byId.get(p.task_id)!, node_id: p.node_id })));
+    expect(r.stale).toEqual([]);
+    expect(r.accepted).toHaveLength(3);
+    // The offer is used up: what the plan left (10 of 16 cpus) is offered afresh.
+    expect(alloc.accept(offer!.offer_id, []).stale).toEqual([]);
+    const again = alloc.makeOffers();
+    const free = [...offeredPerNode(again).values()].reduce((s, x) => s + x.cpu, 0);
+    expect(free).toBe(10_000);
+    alloc.decline(again[0]!.offer_id);
+    expect(offeredPerNode(alloc.makeOffers()).size).toBe(again[0]!.nodes.length);
+  });
+
+  it("re-checks an accept against the offer: over-asking is stale, and a gone offer makes all stale", () => {
+    const alloc = new Allocator({ rng: seeded(4) });
+    cluster(alloc, 1, { cpus: 2, memory_bytes: 4 * GiB, disk_bytes: 0 });
+    alloc.addFramework({ framework_id: "f", role: "r", weight: 1 });
+    const [offer] = alloc.makeOffers();
+    const tasks = pendingFor("r", 0, 3, small);
+    const r = alloc.accept(offer!.offer_id, tasks.map((task) => ({ task, node_id: "n0" })));
+    expect(r.accepted).toHaveLength(2);
+    expect(r.stale[0]?.reason).toMatch(/has 0 cpus free, needs 1 cpu/);
+    const gone = alloc.accept(offer!.offer_id, [{ task: pendingFor("r", 9, 1, small)[0]!, node_id: "n0" }]);
+    expect(gone.stale[0]?.reason).toMatch(/no longer valid .* wait for the next offer/);
+  });
+
+  it("rescinds offers on a node that goes down or gets over-committed by a task it did not offer", () => {
+    const alloc = new Allocator({ rng: seeded(5) });
+    cluster(alloc, 2, { cpus: 4, memory_bytes: 8 * GiB, disk_bytes: 0 });
+    alloc.addFramework({ framework_id: "f", role: "r", weight: 1 });
+    const [offer] = alloc.makeOffers();
+    expect(alloc.upsertNode(node("n0", { cpus: 4, memory_bytes: 8 * GiB, disk_bytes: 0 }, { ready: false }))).toEqual([{ offer_id: offer!.offer_id, framework_id: "f" }]);
+    const [second] = alloc.makeOffers();
+    expect(second?.nodes.map((v) => v.node_id)).toEqual(["n1"]);
+    const rescinded = alloc.taskAdded({ task_id: "x", node_id: "n1", role: "other", group: "x", resources: small, host_ports: [] });
+    expect(rescinded).toEqual([{ offer_id: second!.offer_id, framework_id: "f" }]);
+  });
+
+  it("refuses a second weight for one role, naming the weight to use", () => {
+    const alloc = new Allocator({ rng: seeded(6) });
+    alloc.addFramework({ framework_id: "f1", role: "r", weight: 2 });
+    expect(() => alloc.addFramework({ framework_id: "f2", role: "r", weight: 3 })).toThrow(/role r has weight 2 .* register with weight 2/);
+    expect(() => alloc.addFramework({ framework_id: "f3", role: "q", weight: 0 })).toThrow(/weight must be a number in \(0, 1000\]/);
+  });
+});
+
+describe("Allocator under churn (property, 12 seeds)", () => {
+  /**
+   * Framework a fills the cluster alone; b arrives; tasks finish at random and freed resources
+   * are offered to the lowest share. Frameworks take whatever fits. Shares converge to the weights.
+   */
+  function churn(seed: number, weight_b: number): { a: number; b: number; alloc: Allocator; nodes: NodeView[]; tasks: Map<string, AllocatedTask> } {
+    const rng = seeded(seed);
+    const alloc = new Allocator({ rng: seeded(seed + 1000) });
+    const nodes = Array.from({ length: 40 }, (_, i) => node(`n${i}`, { cpus: 4, memory_bytes: 8 * GiB, disk_bytes: 0 }));
+    for (const v of nodes) alloc.upsertNode(v);
+    const running = new Map<string, AllocatedTask>();
+    let next = 0;
+    const offerRound = (): void => {
+      for (const offer of alloc.makeOffers()) {
+        const fw = offer.framework_id;
+        const shape = fw === "a" ? { cpus: 1, memory_bytes: 2 * GiB, disk_bytes: 0 } : { cpus: 2, memory_bytes: 1 * GiB, disk_bytes: 0 };
+        const want = pendingFor(fw, next, 200, shape);
+        next += 200;
+        const plan = place(offer.nodes, want, { rng });
+        const byId = new Map(want.map((t) => [t.task_id, t]));
+        const r = alloc.accept(offer.offer_id, plan.placements.map((p) => ({ task: byId.get(p.task_id)!, node_id: p.node_id })));
+        expect(r.stale, `seed ${seed}`).toEqual([]);
+        for (const e of r.accepted) running.set(e.task.task_id, { task_id: e.task.task_id, node_id: e.node_id, role: fw, framework_id: fw, group: fw, resources: e.task.resources, host_ports: [] });
+      }
+    };
+    alloc.addFramework({ framework_id: "a", role: "a", weight: 1 });
+    offerRound();
+    alloc.addFramework({ framework_id: "b", role: "b", weight: weight_b });
+    for (let step = 0; step < 400; step++) {
+      const ids = [...running.keys()];
+      for (let k = 0; k < 3 && ids.length > 0; k++) {
+        const id = ids.splice(intnOf(rng, ids.length), 1)[0]!;
+        alloc.taskRemoved(id);
+        running.delete(id);
+      }
+      offerRound();
+      // No node ever holds more than it has.
+      const used = new Map<string, number>();
+      for (const t of running.values()) used.set(t.node_id, (used.get(t.node_id) ?? 0) + t.resources.cpus);
+      for (const [n, cpus] of used) expect(cpus, `seed ${seed}: node ${n} over-committed at step ${step}`).toBeLessThanOrEqual(4);
+    }
+    const share = (role: string): number => alloc.shares().find((s) => s.role === role)?.dominant_share ?? 0;
+    return { a: share("a"), b: share("b"), alloc, nodes, tasks: running };
+  }
+
+  it("equal weights, different shapes: dominant shares converge to near-equal", () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const { a, b } = withSeed(seed, () => churn(seed, 1));
+      expect(Math.abs(a - b), `seed ${seed}: a=${a.toFixed(3)} b=${b.toFixed(3)}`).toBeLessThan(0.08);
+    }
+  });
+
+  it("weight 2 converges to about twice the share", () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const { a, b } = withSeed(seed, () => churn(seed, 2));
+      expect(b / a, `seed ${seed}: a=${a.toFixed(3)} b=${b.toFixed(3)}`).toBeGreaterThan(1.7);
+      expect(b / a, `seed ${seed}: a=${a.toFixed(3)} b=${b.toFixed(3)}`).toBeLessThan(2.3);
+    }
+  });
+
+  it("a rebuild from nodes and tasks reaches the same shares as the incremental path", () => {
+    const { alloc, nodes, tasks } = churn(7, 1);
+    const fresh = new Allocator({ rng: seeded(1) });
+    fresh.addFramework({ framework_id: "a", role: "a", weight: 1 });
+    fresh.addFramework({ framework_id: "b", role: "b", weight: 1 });
+    fresh.rebuild(nodes, [...tasks.values()]);
+    // The incremental allocator holds no offers after a round (all accepted or returned).
+    expect(fresh.shares()).toEqual(alloc.shares());
+    expect(fresh.clusterTotal()).toEqual({ cpus: 160, memory_bytes: 320 * GiB, disk_bytes: 0 });
+  });
+});

@@ -1,0 +1,202 @@
+// Leader-only loop: asks the built-in frameworks what each service needs, places new tasks
+// with the scheduler, and commits the plan through Raft. One plan at a time (the plan applier),
+// so every plan is made from, and checked against, the state the previous one left.
+import { CommandType, type NewTask, type PlanServiceUpdate } from "../../fsm/commands.js";
+import type { ServiceRecord } from "../../fsm/services.js";
+import type { StateMachine } from "../../fsm/state.js";
+import type { Logger } from "../../log/logger.js";
+import type { RaftNode } from "../../raftnode/node.js";
+import { checkPlan } from "../../scheduler/check-plan.js";
+import { place } from "../../scheduler/place.js";
+import { SeededRng } from "../../scheduler/rng.js";
+import type { NodeView, PendingTask, Placement } from "../../scheduler/types.js";
+import { serviceWork, type ServiceWork } from "./frameworks.js";
+import { nodeViews, pendingTask } from "./view.js";
+
+/** Re-evaluate at least this often (restart backoffs come due with no state change). */
+export const evaluate_every_ms = 1_000;
+/** New tasks per plan_apply command: bounds one Raft entry to a few hundred KiB. */
+export const plan_tasks_per_command_max = 1_000;
+/** Plan commands in flight at once. */
+export const plan_commands_inflight_max = 4;
+
+export class Orchestrator {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private readonly rng = new SeededRng(Date.now() % 2 ** 31);
+  /** Placements per second, for the placement benchmark and `orch status`. */
+  placed_total = 0;
+
+  constructor(
+    private readonly fsm: StateMachine,
+    private readonly node: RaftNode,
+    private readonly log: Logger,
+    private readonly isLeader: () => boolean,
+  ) {}
+
+  start(): void {
+    this.fsm.onChange((_touched, changed) => {
+      if (changed) this.poke();
+    });
+    this.timer = setInterval(() => this.poke(), evaluate_every_ms);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  poke(): void {
+    if (this.timer === undefined || !this.isLeader()) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.evaluate();
+      } while (this.again && this.timer !== undefined && this.isLeader());
+    } catch (err) {
+      this.log.debug("plan not committed; retrying on the next evaluation", { error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async evaluate(): Promise<void> {
+    const now_ms = Date.now();
+    const works: { svc: ServiceRecord; work: ServiceWork }[] = [];
+    for (const svc of this.fsm.services.all()) works.push({ svc, work: serviceWork(svc, this.fsm.tasks.ofService(svc.spec.name), now_ms) });
+
+    const pending: PendingTask[] = [];
+    const owner = new Map<string, ServiceRecord>();
+    for (const { svc, work } of works) {
+      for (let i = 0; i < work.create; i++) {
+        const task_id = `${svc.spec.name}.${svc.tasks_made + i + 1}`;
+        pending.push(pendingTask(task_id, svc.spec));
+        owner.set(task_id, svc);
+      }
+    }
+    const placements = this.placeAll(pending, owner);
+    const placed_by = new Map<string, number>();
+    // Ids are consumed up to the highest placed one; unplaced ids above it are made again next time.
+    const made_by = new Map<string, number>();
+    for (const p of placements.placements) {
+      const svc = owner.get(p.task_id)!;
+      const seq = Number(p.task_id.slice(svc.spec.name.length + 1));
+      made_by.set(svc.spec.name, Math.max(made_by.get(svc.spec.name) ?? svc.tasks_made, seq));
+    }
+    const unplaced_by = new Map<string, { count: number; reason: string }>();
+    for (const p of placements.placements) placed_by.set(owner.get(p.task_id)!.spec.name, (placed_by.get(owner.get(p.task_id)!.spec.name) ?? 0) + 1);
+    for (const u of placements.unplaced) {
+      const name = owner.get(u.task_id)!.spec.name;
+      const cur = unplaced_by.get(name);
+      unplaced_by.set(name, { count: (cur?.count ?? 0) + 1, reason: cur?.reason ?? u.reason });
+    }
+
+    const services: PlanServiceUpdate[] = [];
+    const stops: { task_id: string; message: string }[] = [];
+    const forget: string[] = [];
+    for (const { svc, work } of works) {
+      stops.push(...work.stops);
+      forget.push(...work.forget);
+      const placed = placed_by.get(svc.spec.name) ?? 0;
+      const unplaced = unplaced_by.get(svc.spec.name);
+      const pending_reason = unplaced !== undefined ? unplaced.reason : work.waiting_reason;
+      const pending_count = (unplaced?.count ?? 0) + (work.waiting_reason !== "" ? 1 : 0);
+      const u: PlanServiceUpdate = {
+        name: svc.spec.name,
+        tasks_made: made_by.get(svc.spec.name) ?? svc.tasks_made,
+        restarts: svc.restarts + Math.min(work.replacing, placed),
+        pending_reason,
+        pending_count,
+        ...(work.state !== undefined ? { state: work.state } : {}),
+      };
+      if (placed > 0 || u.pending_reason !== svc.pending_reason || u.pending_count !== svc.pending_count || work.state !== undefined) services.push(u);
+    }
+
+    const tasks: NewTask[] = placements.placements.map((p) => newTask(owner.get(p.task_id)!, p));
+    if (tasks.length === 0 && stops.length === 0 && services.length === 0 && forget.length === 0) return;
+    await this.commit(tasks, stops, services);
+    if (forget.length > 0) await this.node.propose({ type: CommandType.tasks_forget, task_ids: forget });
+    if (tasks.length > 0) this.log.debug("plan committed", { placed: tasks.length, unplaced: placements.unplaced.length, stops: stops.length });
+  }
+
+  /** Places each strategy's tasks in turn; the second call sees the first call's placements. */
+  private placeAll(pending: PendingTask[], owner: Map<string, ServiceRecord>): { placements: Placement[]; unplaced: { task_id: string; reason: string }[] } {
+    if (pending.length === 0) return { placements: [], unplaced: [] };
+    let view = nodeViews(this.fsm);
+    const out: { placements: Placement[]; unplaced: { task_id: string; reason: string }[] } = { placements: [], unplaced: [] };
+    for (const strategy of ["binpack", "spread"] as const) {
+      const mine = pending.filter((t) => owner.get(t.task_id)!.spec.strategy === strategy);
+      if (mine.length === 0) continue;
+      const r = place(view, mine, { strategy, rng: this.rng });
+      // The plan applier's check: never commit a placement the current view cannot hold.
+      const byId = new Map(mine.map((t) => [t.task_id, t]));
+      const check = checkPlan(view, r.placements.map((p) => ({ task: byId.get(p.task_id)!, node_id: p.node_id })));
+      out.placements.push(...check.accepted.map((e) => ({ task_id: e.task.task_id, node_id: e.node_id })));
+      out.unplaced.push(...r.unplaced, ...check.stale.map((s) => ({ task_id: s.task_id, reason: s.reason })));
+      view = withPlacements(view, check.accepted.map((e) => ({ task: e.task, node_id: e.node_id })));
+    }
+    this.placed_total += out.placements.length;
+    return out;
+  }
+
+  private async commit(tasks: NewTask[], stops: { task_id: string; message: string }[], services: PlanServiceUpdate[]): Promise<void> {
+    const chunks: NewTask[][] = [];
+    for (let i = 0; i < tasks.length; i += plan_tasks_per_command_max) chunks.push(tasks.slice(i, i + plan_tasks_per_command_max));
+    if (chunks.length === 0) chunks.push([]);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const i = next++;
+        await this.node.propose({ type: CommandType.plan_apply, tasks: chunks[i]!, stops: i === 0 ? stops : [], services: i === 0 ? services : [] });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(plan_commands_inflight_max, chunks.length) }, worker));
+  }
+}
+
+function newTask(svc: ServiceRecord, p: Placement): NewTask {
+  const s = svc.spec;
+  const spec = {
+    task_id: p.task_id,
+    image: s.image,
+    ...(s.command !== undefined ? { command: s.command } : {}),
+    ...(s.args !== undefined ? { args: s.args } : {}),
+    ...(s.env !== undefined ? { env: s.env } : {}),
+    cpus: s.cpus,
+    memory_bytes: s.memory_bytes,
+    ...(s.ports.length > 0 ? { ports: s.ports, host_ip: s.host_ip } : {}),
+    labels: { service: s.name },
+  };
+  return { task_id: p.task_id, service: s.name, version: svc.version, node_id: p.node_id, spec };
+}
+
+function withPlacements(view: NodeView[], entries: { task: PendingTask; node_id: string }[]): NodeView[] {
+  if (entries.length === 0) return view;
+  const by = new Map<string, PendingTask[]>();
+  for (const e of entries) by.set(e.node_id, [...(by.get(e.node_id) ?? []), e.task]);
+  return view.map((n) => {
+    const add = by.get(n.node_id);
+    if (add === undefined) return n;
+    const used = { cpus: n.used.cpus, memory_bytes: n.used.memory_bytes, disk_bytes: n.used.disk_bytes };
+    const ports = new Set(n.ports_used);
+    const groups = { ...n.groups };
+    for (const t of add) {
+      used.cpus += t.resources.cpus;
+      used.memory_bytes += t.resources.memory_bytes;
+      used.disk_bytes += t.resources.disk_bytes;
+      for (const p of t.host_ports) ports.add(p);
+      groups[t.group] = (groups[t.group] ?? 0) + 1;
+    }
+    return { ...n, used, ports_used: ports, groups };
+  });
+}
