@@ -11,6 +11,8 @@ import { registerStatus } from "./status.js";
 import { registerLogs } from "./logs.js";
 import { registerPs } from "./ps.js";
 import { registerRun } from "./run.js";
+import { registerAgent } from "./agent.js";
+import { registerDev } from "./dev.js";
 import { registerStop } from "./stop.js";
 
 function buildProgram(): Command {
@@ -21,7 +23,9 @@ function buildProgram(): Command {
     .showHelpAfterError("(run `orch --help` to see the commands and their flags)")
     .option("--addr <addrs>", "server HTTP address(es) host:port,... for client commands [ORCH_ADDR]", process.env["ORCH_ADDR"] ?? addr_default)
     .exitOverride();
+  registerDev(program);
   registerServer(program);
+  registerAgent(program);
   registerRun(program);
   registerPs(program);
   registerLogs(program);

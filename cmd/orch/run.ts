@@ -1,7 +1,7 @@
 // `orch run IMAGE [-- CMD...]`: start a service (N replicas) or, with --once, a job whose exit code becomes ours.
 import type { Command } from "commander";
 import { UsageError } from "../../internal/cli/errors.js";
-import { parseCpus, parseBytes } from "../../internal/cli/units.js";
+import { parseBytes, parseCpus, parseDuration } from "../../internal/cli/units.js";
 import type { ServiceView } from "../../internal/server/http/services.js";
 import type { TaskView } from "../../internal/server/http/tasks.js";
 import { clientOf, printJson } from "./context.js";
@@ -22,7 +22,7 @@ interface RunFlags {
   detach?: boolean;
   spread?: boolean;
   grace: string;
-  retries: string;
+  retries?: string;
   timeout: string;
   quiet?: boolean;
   json?: boolean;
@@ -48,14 +48,6 @@ export function parsePort(raw: string): { host_ip?: string; port: { container_po
 function whole(flag: string, raw: string, min: number): number {
   if (!/^\d{1,9}$/.test(raw.trim()) || Number(raw) < min) throw new UsageError(`${flag} ${JSON.stringify(raw)}: give a whole number >= ${min}`);
   return Number(raw);
-}
-
-/** "30s", "5m", "500ms", "10" (seconds) → ms. */
-export function parseDuration(flag: string, raw: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
-  if (m === null) throw new UsageError(`${flag} ${JSON.stringify(raw)}: write a duration like 500ms, 30s, 5m`);
-  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
-  return Math.round(ms);
 }
 
 export function compileRun(image: string, command: string[], f: RunFlags): Record<string, unknown> {
@@ -84,7 +76,8 @@ export function compileRun(image: string, command: string[], f: RunFlags): Recor
     ...(f.role !== undefined ? { role: f.role } : {}),
     strategy: f.spread === true ? "spread" : "binpack",
     grace_ms: parseDuration("--grace", f.grace),
-    retries_max: whole("--retries", f.retries, 0),
+    // A one-off run behaves like docker run: no retries unless asked.
+    retries_max: f.retries !== undefined ? whole("--retries", f.retries, 0) : f.once === true ? 0 : 3,
   };
 }
 
@@ -105,7 +98,7 @@ export function registerRun(program: Command): void {
     .option("--once", "run to completion as a job: stream its output and exit with its exit code")
     .option("-d, --detach", "return once the service is accepted, without waiting")
     .option("--grace <duration>", "time between SIGTERM and SIGKILL on stop", "10s")
-    .option("--retries <n>", "jobs: failed runs retried before the job fails", "3")
+    .option("--retries <n>", "jobs: failed runs retried before the job fails (default 3; 0 with --once)")
     .option("--timeout <duration>", "how long to wait for the tasks to run", "5m")
     .option("-q, --quiet", "print only task ids")
     .option("--json", "print the service as JSON")

@@ -1,7 +1,9 @@
 // `orch server`: run one server of a cluster (bootstrap, join, or restart from its data folder).
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { heartbeat_interval_ms_default, heartbeat_ttl_ms_default } from "../../internal/api/agent.js";
 import { UsageError } from "../../internal/cli/errors.js";
+import { parseDuration } from "../../internal/cli/units.js";
 import { parseHost, parsePort } from "../../internal/cli/flags.js";
 import { bind_address_default, data_dir_default, http_port_default, raft_port_default } from "../../internal/defaults.js";
 import { parseLogLevel, streamLogger, type LogLevel } from "../../internal/log/logger.js";
@@ -20,10 +22,12 @@ interface ServerFlags {
   join?: string;
   config?: string;
   logLevel?: string;
+  heartbeatTtl?: string;
+  heartbeatInterval?: string;
 }
 
 /** Keys a --config file may hold: the flags' long names. */
-const config_keys = ["name", "data-dir", "bind", "advertise", "http-port", "raft-port", "bootstrap", "join", "log-level"] as const;
+const config_keys = ["name", "data-dir", "bind", "advertise", "http-port", "raft-port", "bootstrap", "join", "log-level", "heartbeat-ttl", "heartbeat-interval"] as const;
 const env_of: Record<(typeof config_keys)[number], string> = {
   name: "ORCH_NAME",
   "data-dir": "ORCH_DATA_DIR",
@@ -34,6 +38,8 @@ const env_of: Record<(typeof config_keys)[number], string> = {
   bootstrap: "ORCH_BOOTSTRAP",
   join: "ORCH_JOIN",
   "log-level": "ORCH_LOG_LEVEL",
+  "heartbeat-ttl": "ORCH_HEARTBEAT_TTL",
+  "heartbeat-interval": "ORCH_HEARTBEAT_INTERVAL",
 };
 
 function readConfigFile(file: string): Partial<Record<(typeof config_keys)[number], string>> {
@@ -68,6 +74,14 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
   const join = joinRaw?.split(",").map((a) => a.trim().replace(/^https?:\/\//, "")).filter((a) => a !== "");
   for (const a of join ?? []) parseHostPort("--join", a);
   if (join !== undefined && join.length === 0) throw new UsageError("--join is empty: give host:port of a running server's HTTP API");
+  const ttlRaw = pick("heartbeat-ttl", flags.heartbeatTtl);
+  const intervalRaw = pick("heartbeat-interval", flags.heartbeatInterval);
+  const heartbeat_ttl_ms = ttlRaw !== undefined ? parseDuration("--heartbeat-ttl", ttlRaw) : undefined;
+  const heartbeat_interval_ms = intervalRaw !== undefined ? parseDuration("--heartbeat-interval", intervalRaw) : undefined;
+  if ((heartbeat_interval_ms ?? heartbeat_interval_ms_default) < 100) throw new UsageError("--heartbeat-interval must be at least 100ms");
+  if ((heartbeat_ttl_ms ?? heartbeat_ttl_ms_default) < 3 * (heartbeat_interval_ms ?? heartbeat_interval_ms_default)) {
+    throw new UsageError("--heartbeat-ttl must be at least three heartbeat intervals, so one lost heartbeat does not mark a node down");
+  }
   const log_level = parseLogLevel(pick("log-level", flags.logLevel) ?? "info");
   if (log_level === undefined) throw new UsageError(`--log-level ${JSON.stringify(flags.logLevel)}: use debug, info, warn or error`);
   return {
@@ -79,6 +93,8 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
     ...(raftRaw !== undefined ? { raft_port: parsePort("--raft-port", raftRaw) } : {}),
     ...(bootstrapRaw !== undefined ? { bootstrap: parseBootstrap(bootstrapRaw) } : {}),
     ...(join !== undefined ? { join } : {}),
+    ...(heartbeat_ttl_ms !== undefined ? { heartbeat_ttl_ms } : {}),
+    ...(heartbeat_interval_ms !== undefined ? { heartbeat_interval_ms } : {}),
     log_level,
   };
 }
@@ -97,6 +113,8 @@ export function registerServer(program: Command): void {
     .option("--join <addrs>", "join a running cluster through any server's HTTP address host:port,... [ORCH_JOIN]")
     .option("--config <file>", "JSON file with any of the flags above by their long names")
     .option("--log-level <level>", "debug, info, warn or error (default: info) [ORCH_LOG_LEVEL]")
+    .option("--heartbeat-ttl <duration>", "a node silent this long is down and its tasks LOST (default: 10s) [ORCH_HEARTBEAT_TTL]")
+    .option("--heartbeat-interval <duration>", "how often agents heartbeat (default: 1s) [ORCH_HEARTBEAT_INTERVAL]")
     .addHelpText(
       "after",
       `

@@ -48,3 +48,11 @@ export function ago(then_ms: number, now_ms = Date.now()): string {
   if (s < 86400) return say(Math.floor(s / 3600), "hour");
   return say(Math.floor(s / 86400), "day");
 }
+
+/** "30s", "5m", "500ms", "10" (seconds) → ms. */
+export function parseDuration(flag: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
+  if (m === null) throw new UsageError(`${flag} ${JSON.stringify(raw)}: write a duration like 500ms, 30s, 5m`);
+  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Math.round(ms);
+}

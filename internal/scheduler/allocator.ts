@@ -12,6 +12,9 @@
 //   a.accept(offer_id, plan) → PlanCheck    entries re-checked against the offer; accepted ones
 //                                           become tasks; whatever the plan left returns to the pool
 //   a.decline(offer_id); a.rescind(offer_id) → Rescinded | undefined
+//                                           a declined node (or one an accept left unused) is not
+//                                           offered to that framework again until the node's free
+//                                           resources change or the framework calls revive()
 //   a.shares() → RoleShare[]; a.roleUsage() (for orderByDrf); a.clusterTotal()
 //
 // Invariants: a resource is in at most one outstanding offer, and used + offered <= total on
@@ -34,6 +37,13 @@ interface NodeRecord {
   task_ports: Map<number, number>;
   groups: Map<string, number>;
   offers: Set<string>;
+  /**
+   * Frameworks that declined this node (or left it unused in an accept): it is not offered to
+   * them again until its free resources change or they revive, as Mesos' decline filters, but
+   * clock-free. Without it, a node one framework cannot use is offered to it round after round
+   * and inflates its share, so the others never get it.
+   */
+  declined_by: Set<string>;
 }
 
 interface RoleRecord {
@@ -129,8 +139,10 @@ export class Allocator {
     this.framework(framework_id).suppressed = true;
   }
 
+  /** Takes offers again, including nodes it declined: call it when new work arrives. */
   revive(framework_id: string): void {
     this.framework(framework_id).suppressed = false;
+    for (const n of this.nodes.values()) n.declined_by.delete(framework_id);
   }
 
   upsertNode(view: NodeView): Rescinded[] {
@@ -139,12 +151,13 @@ export class Allocator {
     if (problem !== undefined) throw new Error(`allocator: ${problem}`);
     let n = this.nodes.get(view.node_id);
     if (n === undefined) {
-      n = { view, total: toAmount(view.total), used: zeroAmount(), offered: zeroAmount(), task_ports: new Map(), groups: new Map(), offers: new Set() };
+      n = { view, total: toAmount(view.total), used: zeroAmount(), offered: zeroAmount(), task_ports: new Map(), groups: new Map(), offers: new Set(), declined_by: new Set() };
       this.nodes.set(view.node_id, n);
       for (const id of this.tasks_by_node.get(view.node_id) ?? []) this.charge(n, this.tasks.get(id)!, +1);
     } else {
       n.view = view;
       n.total = toAmount(view.total);
+      n.declined_by.clear();
     }
     return this.recheckNode(n);
   }
@@ -202,8 +215,9 @@ export class Allocator {
   /**
    * One round: every ready node with something free (at least offer_cpus_min cpus or
    * offer_memory_bytes_min memory) goes, in seeded random order, to the unsuppressed framework
-   * whose role has the lowest weighted dominant share, counting what this round already offered.
-   * At most one offer per framework per round.
+   * whose role has the lowest weighted dominant share, counting what this round already offered,
+   * among those that have not declined the node since it last changed. At most one offer per
+   * framework per round.
    */
   makeOffers(): Offer[] {
     const eligible = [...this.frameworks.values()].filter((f) => !f.suppressed);
@@ -213,7 +227,8 @@ export class Allocator {
     shuffle(free_nodes, this.rng);
     const built = new Map<string, OfferRecord>();
     for (const n of free_nodes) {
-      const f = this.lowest(eligible, total);
+      const f = this.lowest(eligible, total, n.declined_by);
+      if (f === undefined) continue;
       const amount = freeOf(n);
       let rec = built.get(f.info.framework_id);
       if (rec === undefined) {
@@ -263,6 +278,8 @@ export class Allocator {
       else stale.push({ task_id: e.task.task_id, node_id: e.node_id, reason });
     }
     const checked = checkPlan(views, candidates);
+    const used_nodes = new Set(checked.accepted.map((e) => e.node_id));
+    for (const node_id of rec.amounts.keys()) if (!used_nodes.has(node_id)) this.nodes.get(node_id)?.declined_by.add(framework_id);
     for (const e of checked.accepted) {
       const t = e.task;
       this.taskAdded({ task_id: t.task_id, node_id: e.node_id, role, framework_id, group: t.group, resources: t.resources, host_ports: t.host_ports });
@@ -270,7 +287,11 @@ export class Allocator {
     return { accepted: checked.accepted, stale: [...stale, ...checked.stale] };
   }
 
+  /** Returns the offer; its nodes are not offered to this framework again until they change or it revives. */
   decline(offer_id: string): Rescinded | undefined {
+    const rec = this.offers.get(offer_id);
+    if (rec === undefined) return undefined;
+    for (const node_id of rec.amounts.keys()) this.nodes.get(node_id)?.declined_by.add(rec.offer.framework_id);
     return this.drop(offer_id);
   }
 
@@ -315,15 +336,18 @@ export class Allocator {
   }
 
   /** The framework to offer to next: lowest role share, then lowest own share, then id. */
-  private lowest(eligible: FrameworkRecord[], total: Amount): FrameworkRecord {
-    let best = eligible[0]!;
+  private lowest(eligible: FrameworkRecord[], total: Amount, declined: ReadonlySet<string>): FrameworkRecord | undefined {
+    let best: FrameworkRecord | undefined;
     let best_role = Infinity;
     let best_own = Infinity;
     for (const f of eligible) {
+      if (declined.has(f.info.framework_id)) continue;
       const r = this.roles.get(f.info.role)!;
       const role_share = roleShare(r, total);
       const own = dominantShare(sum(f.allocated, f.offered), total);
-      if (role_share < best_role || (role_share === best_role && (own < best_own || (own === best_own && f.info.framework_id < best.info.framework_id)))) {
+      const better = best === undefined || role_share < best_role ||
+        (role_share === best_role && (own < best_own || (own === best_own && f.info.framework_id < best.info.framework_id)));
+      if (better) {
         best = f;
         best_role = role_share;
         best_own = own;
@@ -339,6 +363,7 @@ export class Allocator {
   }
 
   private charge(n: NodeRecord, rec: TaskRecord, sign: 1 | -1): void {
+    n.declined_by.clear();
     if (sign > 0) addInto(n.used, rec.need);
     else subInto(n.used, rec.need);
     for (const p of rec.task.host_ports) bump(n.task_ports, p, sign);
