@@ -22,6 +22,14 @@ export interface ServerProc {
   proc?: ChildProcess;
 }
 
+export interface AgentProc {
+  name: string;
+  http_port: number;
+  data_dir: string;
+  log: string;
+  proc?: ChildProcess;
+}
+
 export interface StatusLite {
   self: { id: number; name: string };
   leader: { id: number; name: string; http_addr: string } | null;
@@ -34,6 +42,7 @@ export interface StatusLite {
 
 export class TestCluster {
   readonly servers = new Map<string, ServerProc>();
+  readonly agents = new Map<string, AgentProc>();
   private logs: WriteStream[] = [];
 
   private constructor(readonly dir: string) {}
@@ -76,11 +85,39 @@ export class TestCluster {
     return this.start(s, ["--name", s.name, "--bind", "127.0.0.1", "--http-port", String(s.http_port), "--raft-port", String(s.raft_port), ...extra]);
   }
 
-  async bootstrap(names: string[]): Promise<void> {
+  async bootstrap(names: string[], extra: string[] = []): Promise<void> {
     for (const n of names) await this.add(n);
     const list = this.bootstrapList(names);
-    for (const n of names) this.startNew(this.servers.get(n)!, ["--bootstrap", list]);
+    for (const n of names) this.startNew(this.servers.get(n)!, ["--bootstrap", list, ...extra]);
     await this.waitLeader(names);
+  }
+
+  /** HTTP addresses of every server, as agents and clients are given them. */
+  httpAddrs(): string {
+    return [...this.servers.values()].map((s) => `127.0.0.1:${s.http_port}`).join(",");
+  }
+
+  /** Starts (or restarts, same folder and port) `orch agent` NAME with the docker driver. */
+  async startAgent(name: string, extra: string[] = []): Promise<AgentProc> {
+    let a = this.agents.get(name);
+    if (a === undefined) {
+      a = { name, http_port: await freePort(), data_dir: path.join(this.dir, `agent-${name}`), log: path.join(this.dir, `agent-${name}.log`) };
+      this.agents.set(name, a);
+    }
+    const out = createWriteStream(a.log, { flags: "a" });
+    this.logs.push(out);
+    const args = ["agent", "--name", name, "--join", this.httpAddrs(), "--data-dir", a.data_dir, "--bind", "127.0.0.1", "--http-port", String(a.http_port), ...extra];
+    const proc = spawn(requireBinary(), args, { env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir() }, stdio: ["ignore", "pipe", "pipe"] });
+    proc.stdout?.pipe(out, { end: false });
+    proc.stderr?.pipe(out, { end: false });
+    a.proc = proc;
+    return a;
+  }
+
+  killAgent9(name: string): void {
+    const a = this.agents.get(name)!;
+    a.proc?.kill("SIGKILL");
+    a.proc = undefined;
   }
 
   kill9(name: string): void {
@@ -134,6 +171,7 @@ export class TestCluster {
 
   async destroy(): Promise<void> {
     for (const s of this.servers.values()) s.proc?.kill("SIGKILL");
+    for (const a of this.agents.values()) a.proc?.kill("SIGKILL");
     await new Promise((r) => setTimeout(r, 100));
     for (const l of this.logs) l.end();
     await rm(this.dir, { recursive: true, force: true });
