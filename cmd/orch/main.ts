@@ -13,6 +13,7 @@ import { registerPs } from "./ps.js";
 import { registerRun } from "./run.js";
 import { registerAgent } from "./agent.js";
 import { registerDev } from "./dev.js";
+import { registerCompletion } from "./completion.js";
 import { registerStop } from "./stop.js";
 
 function buildProgram(): Command {
@@ -34,6 +35,7 @@ function buildProgram(): Command {
   registerMembers(program);
   registerKv(program);
   registerDoctor(program);
+  registerCompletion(program);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   all(program).forEach((c) => c.exitOverride().showHelpAfterError(`(run \`${c.name() === "orch" ? "orch" : `orch ${c.name()}`} --help\` for usage)`));
   return program;

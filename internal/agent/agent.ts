@@ -43,6 +43,7 @@ export class Agent {
       session: Session;
       sender: StatusSender;
       runner: TaskRunner;
+      recorder: StatusRecorder;
       ops: OpPool;
       follower: AssignmentFollower;
       limits: AgentLimits;
@@ -91,7 +92,7 @@ export class Agent {
         void runner.acceptList(list, session.registration()?.cluster_id ?? store.clusterState()?.cluster_id ?? "");
       });
       await runner.adopt(found);
-      const agent = new Agent(store.node_id, http_addr, request, made.driver, { store, made, http, session, sender, runner, ops, follower, limits, logger });
+      const agent = new Agent(store.node_id, http_addr, request, made.driver, { store, made, http, session, sender, runner, recorder, ops, follower, limits, logger });
       agent.run();
       logger.info("agent started", {
         node_id: store.node_id,
@@ -152,12 +153,13 @@ export class Agent {
   }
 
   private async shutdown(): Promise<void> {
-    const { runner, ops, http, store, made, limits, logger } = this.parts;
+    const { runner, recorder, ops, http, store, made, limits, logger } = this.parts;
     this.abort.abort();
     runner.close();
     await Promise.all(this.loops);
     await ops.drain(limits.shutdown_grace_ms);
     ops.close();
+    await recorder.idle();
     await http.close();
     made.close();
     await store.close();

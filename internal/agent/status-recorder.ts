@@ -40,6 +40,11 @@ export class StatusRecorder {
     return next;
   }
 
+  /** Resolves once every observation so far is written (or failed). */
+  async idle(): Promise<void> {
+    await this.chain;
+  }
+
   private async record(status: TaskStatus): Promise<StatusUpdate | undefined> {
     const before = this.store.task(status.task_id);
     if (!isProgress(before, status)) return undefined;
