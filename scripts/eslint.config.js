@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 // Code whose output must depend only on its inputs: replayable from a seed.
-const deterministic = ["raft/**/*.ts", "internal/fsm/**/*.ts"];
+const deterministic = ["raft/**/*.ts", "internal/fsm/**/*.ts", "internal/scheduler/**/*.ts"];
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "**/*.js", "**/*.cjs", "**/*.mjs"] },

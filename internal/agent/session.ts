@@ -7,12 +7,16 @@ import { causeOf, errorCode, errorMessage, type ServerPool } from "./servers.js"
 
 type SessionLimits = Pick<AgentLimits, "backoff_ms_min" | "backoff_ms_max">;
 
+/** Failed registration attempts logged once per this many (the rest at debug). */
+const register_failures_per_warning = 20;
+
 export class Session {
   private current: RegisterResponse | undefined;
   private waiters: Array<(registration: RegisterResponse) => void> = [];
   /** Set when someone (the stream, a 404) learned the servers forgot this node. */
   private forgotten = false;
   private wake: () => void = () => undefined;
+  private register_failures = 0;
 
   constructor(
     private readonly pool: ServerPool,
@@ -84,13 +88,16 @@ export class Session {
       await this.onRegistered(registration);
       this.forgotten = false;
       this.current = registration;
+      this.register_failures = 0;
       this.logger.info("registered", { server: answer.base, node_id: registration.node_id, cluster_id: registration.cluster_id });
       const waiters = this.waiters;
       this.waiters = [];
       for (const waiter of waiters) waiter(registration);
       return true;
     } catch (err) {
-      if (!signal.aborted) this.logger.warn("cannot register; retrying", { error: causeOf(err) });
+      // Servers still electing a leader at start-up fail a few tries: say so once, then every so often.
+      this.register_failures += 1;
+      if (!signal.aborted) this.logger[this.register_failures % register_failures_per_warning === 1 ? "warn" : "debug"]("cannot register; retrying", { error: causeOf(err), attempts: this.register_failures });
       return false;
     }
   }

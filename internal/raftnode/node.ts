@@ -100,6 +100,9 @@ export class RaftNode {
   }
 
   start(): void {
+    // A lone voter need not wait out an election timeout: nobody else can win.
+    const conf = this.raw.status().confState;
+    if (conf.voters.length === 1 && conf.voters[0] === this.id) this.guard(() => this.raw.campaign());
     this.ticker = setInterval(() => {
       this.guard(() => this.raw.tick());
       if (++this.ticks % this.opts.election_ticks === 0 && this.reads.size > 0) this.guard(() => this.resubmitReads());

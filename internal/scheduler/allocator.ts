@@ -6,7 +6,8 @@
 //   a.addFramework({ framework_id, role, weight }); a.removeFramework(id) → Rescinded[]
 //   a.suppress(id); a.revive(id)            a framework with nothing to launch takes no offers
 //   a.upsertNode(view); a.removeNode(id)    → Rescinded[]   (node joined, changed, went down, left)
-//   a.taskAdded(task); a.taskRemoved(id)    → Rescinded[]   (follow the task table; idempotent)
+//   a.taskAdded(task) → Rescinded[]; a.taskRemoved(id)   follow the task table (idempotent);
+//                                           also undo an accept whose plan failed to commit
 //   a.makeOffers() → Offer[]                each free node goes to the framework whose role has
 //                                           the lowest weighted dominant share (offers count)
 //   a.accept(offer_id, plan) → PlanCheck    entries re-checked against the offer; accepted ones
@@ -23,28 +24,10 @@
 import type { AllocatedTask, AllocatorOptions, FrameworkInfo, Offer, Rescinded, RoleShare } from "./allocator-types.js";
 import { checkPlan } from "./check-plan.js";
 import { dominantShare, type RoleUsage } from "./drf.js";
-import { allocator_tasks_max, frameworks_max, name_chars_max, offer_cpus_min, offer_memory_bytes_min, weight_max } from "./limits.js";
-import { addInto, fitsIn, millicpus_per_cpu, resourcesProblem, subInto, toAmount, toResources, zeroAmount, type Amount } from "./resources.js";
-import { intn } from "./rng.js";
+import { bump, checkName, freeOf, offerable, offerView, shuffle, sum, type NodeRecord } from "./allocator-node.js";
+import { allocator_tasks_max, frameworks_max, weight_max } from "./limits.js";
+import { addInto, fitsIn, resourcesProblem, subInto, toAmount, toResources, zeroAmount, type Amount } from "./resources.js";
 import type { NodeView, PlanCheck, PlanEntry, Resources, Rng, StaleEntry } from "./types.js";
-
-interface NodeRecord {
-  view: NodeView;
-  total: Amount;
-  used: Amount;
-  offered: Amount;
-  /** Port → tasks holding it (ports in view.ports_used are held as well). */
-  task_ports: Map<number, number>;
-  groups: Map<string, number>;
-  offers: Set<string>;
-  /**
-   * Frameworks that declined this node (or left it unused in an accept): it is not offered to
-   * them again until its free resources change or they revive, as Mesos' decline filters, but
-   * clock-free. Without it, a node one framework cannot use is offered to it round after round
-   * and inflates its share, so the others never get it.
-   */
-  declined_by: Set<string>;
-}
 
 interface RoleRecord {
   weight: number;
@@ -122,7 +105,10 @@ export class Allocator {
     }
     role.weight = info.weight;
     role.frameworks.add(info.framework_id);
-    this.frameworks.set(info.framework_id, { info, suppressed: false, allocated: zeroAmount(), offered: zeroAmount() });
+    // A framework registering again after a leader change finds its running tasks.
+    const allocated = zeroAmount();
+    for (const t of this.tasks.values()) if (t.task.framework_id === info.framework_id) addInto(allocated, t.need);
+    this.frameworks.set(info.framework_id, { info, suppressed: false, allocated, offered: zeroAmount() });
   }
 
   /** Its offers are rescinded; its tasks keep counting against its role until removed. */
@@ -405,59 +391,4 @@ export class Allocator {
 
 function roleShare(r: RoleRecord, total: Amount): number {
   return dominantShare(sum(r.allocated, r.offered), total) / r.weight;
-}
-
-function sum(a: Amount, b: Amount): Amount {
-  return { cpu_millis: a.cpu_millis + b.cpu_millis, memory_bytes: a.memory_bytes + b.memory_bytes, disk_bytes: a.disk_bytes + b.disk_bytes };
-}
-
-function freeOf(n: NodeRecord): Amount {
-  return {
-    cpu_millis: Math.max(0, n.total.cpu_millis - n.used.cpu_millis - n.offered.cpu_millis),
-    memory_bytes: Math.max(0, n.total.memory_bytes - n.used.memory_bytes - n.offered.memory_bytes),
-    disk_bytes: Math.max(0, n.total.disk_bytes - n.used.disk_bytes - n.offered.disk_bytes),
-  };
-}
-
-function offerable(n: NodeRecord): boolean {
-  const free = freeOf(n);
-  return free.cpu_millis >= offer_cpus_min * millicpus_per_cpu || free.memory_bytes >= offer_memory_bytes_min;
-}
-
-/** The node as the framework sees it in the offer: free (total − used) is the offered amount. */
-function offerView(n: NodeRecord, amount: Amount): NodeView {
-  const v = n.view;
-  const ports = new Set<number>(v.ports_used);
-  for (const p of n.task_ports.keys()) ports.add(p);
-  const total = n.total;
-  const used = { cpu_millis: total.cpu_millis - amount.cpu_millis, memory_bytes: total.memory_bytes - amount.memory_bytes, disk_bytes: total.disk_bytes - amount.disk_bytes };
-  return {
-    node_id: v.node_id,
-    name: v.name,
-    ready: v.ready,
-    total: toResources(total),
-    used: toResources(used),
-    attributes: v.attributes,
-    ports_used: ports,
-    groups: Object.fromEntries(n.groups),
-  };
-}
-
-function bump<K>(m: Map<K, number>, key: K, by: number): void {
-  const c = (m.get(key) ?? 0) + by;
-  if (c > 0) m.set(key, c);
-  else m.delete(key);
-}
-
-function shuffle<T>(a: T[], rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = intn(rng, i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-}
-
-function checkName(v: unknown, what: string): void {
-  if (typeof v !== "string" || v === "" || v.length > name_chars_max) {
-    throw new Error(`allocator: ${what} must be a string of 1 to ${name_chars_max} characters (got ${JSON.stringify(v)})`);
-  }
 }

@@ -7,11 +7,12 @@ import type { StateMachine } from "../../fsm/state.js";
 import type { Logger } from "../../log/logger.js";
 import type { RaftNode } from "../../raftnode/node.js";
 import { checkPlan } from "../../scheduler/check-plan.js";
+import { orderByDrf, type RoleUsage } from "../../scheduler/drf.js";
 import { place } from "../../scheduler/place.js";
 import { SeededRng } from "../../scheduler/rng.js";
-import type { NodeView, PendingTask, Placement } from "../../scheduler/types.js";
+import type { NodeView, PendingTask, Placement, Resources } from "../../scheduler/types.js";
 import { serviceWork, type ServiceWork } from "./frameworks.js";
-import { nodeViews, pendingTask } from "./view.js";
+import { holdsResources, nodeViews, pendingTask } from "./view.js";
 
 /** Re-evaluate at least this often (restart backoffs come due with no state change). */
 export const evaluate_every_ms = 1_000;
@@ -135,7 +136,11 @@ export class Orchestrator {
     let view = nodeViews(this.fsm);
     const out: { placements: Placement[]; unplaced: { task_id: string; reason: string }[] } = { placements: [], unplaced: [] };
     for (const strategy of ["binpack", "spread"] as const) {
-      const mine = pending.filter((t) => owner.get(t.task_id)!.spec.strategy === strategy);
+      const mine = orderByDrf(
+        pending.filter((t) => owner.get(t.task_id)!.spec.strategy === strategy),
+        roleUsage(this.fsm),
+        clusterTotal(view),
+      );
       if (mine.length === 0) continue;
       const r = place(view, mine, { strategy, rng: this.rng });
       // The plan applier's check: never commit a placement the current view cannot hold.
@@ -199,4 +204,32 @@ function withPlacements(view: NodeView[], entries: { task: PendingTask; node_id:
     }
     return { ...n, used, ports_used: ports, groups };
   });
+}
+
+/** What each role's running tasks hold: DRF offers the next room to the role with the smallest dominant share. */
+function roleUsage(fsm: StateMachine): Map<string, RoleUsage> {
+  const held = new Map<string, { cpus: number; memory_bytes: number; disk_bytes: number }>();
+  for (const svc of fsm.services.all()) {
+    for (const t of fsm.tasks.ofService(svc.spec.name)) {
+      if (!holdsResources(t)) continue;
+      const h = held.get(svc.spec.role) ?? { cpus: 0, memory_bytes: 0, disk_bytes: 0 };
+      h.cpus += t.spec.cpus;
+      h.memory_bytes += t.spec.memory_bytes;
+      h.disk_bytes += svc.spec.disk_bytes;
+      held.set(svc.spec.role, h);
+    }
+  }
+  // Every role weighs 1 until roles get configurable weights.
+  return new Map([...held].map(([role, allocated]) => [role, { weight: 1, allocated }]));
+}
+
+function clusterTotal(view: readonly NodeView[]): Resources {
+  const t = { cpus: 0, memory_bytes: 0, disk_bytes: 0 };
+  for (const n of view) {
+    if (!n.ready) continue;
+    t.cpus += n.total.cpus;
+    t.memory_bytes += n.total.memory_bytes;
+    t.disk_bytes += n.total.disk_bytes;
+  }
+  return t;
 }

@@ -67,10 +67,6 @@ export class OrchCluster implements KvSystem {
     await until(`${name} to catch up to index ${target}`, async () => ((await this.c.status(name))?.applied_index ?? -1) >= target ? true : undefined);
   }
 
-  pidOf(name: string): number | undefined {
-    return this.c.servers.get(name)?.proc?.pid;
-  }
-
   logDigest(): ReturnType<KvSystem["logDigest"]> {
     return digestLogs(
       [...this.c.servers.values()].map((s) => s.log),

@@ -1,9 +1,9 @@
-// Timing of place() over generated clusters, as JSON lines (belongs in scripts/bench/ once moved there).
-// Usage: npx tsx internal/scheduler/bench-place.ts [nodes] [tasks]
-import { parseConstraint } from "./constraint.js";
-import { place } from "./place.js";
-import { intn, SeededRng } from "./rng.js";
-import type { NodeView, PendingTask, Rng, Strategy } from "./types.js";
+// Timing of the pure place() over generated clusters, as JSON lines.
+// Usage: npx tsx scripts/bench/place-core.ts [nodes] [tasks]
+import { parseConstraint } from "../../internal/scheduler/constraint.js";
+import { place } from "../../internal/scheduler/place.js";
+import { intn, SeededRng } from "../../internal/scheduler/rng.js";
+import type { NodeView, PendingTask, Rng, Strategy } from "../../internal/scheduler/types.js";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
