@@ -6,7 +6,9 @@ import { UsageError } from "../../internal/cli/errors.js";
 export function clientOf(cmd: Command): Client {
   const { addr } = cmd.optsWithGlobals<{ addr: string }>();
   try {
-    return new Client(parseAddrs(addr));
+    const client = new Client(parseAddrs(addr));
+    client.onWaiting = (message) => process.stderr.write(`orch: ${message}\n`);
+    return client;
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

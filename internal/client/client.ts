@@ -40,10 +40,37 @@ export interface RequestOptions {
   json?: unknown;
 }
 
+/** How long a request keeps retrying while the cluster has no leader (an election takes about a second). */
+export const no_leader_retry_ms = 10_000;
+const no_leader_pause_ms = 250;
+
 export class Client {
+  /** Told once when requests wait for a leader, e.g. to print "no leader yet … retrying". */
+  onWaiting: ((message: string) => void) | undefined;
+
   constructor(readonly addrs: readonly string[]) {}
 
+  /**
+   * Sends to each address in turn. A 503 "no_leader" (the request was not applied) is tried on
+   * the next server, then again after a pause, for up to no_leader_retry_ms; other answers return.
+   */
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const deadline = Date.now() + no_leader_retry_ms;
+    let told = false;
+    for (;;) {
+      const { res, reachable } = await this.once(method, path, opts);
+      if (res.status !== 503 || Date.now() > deadline) return res;
+      const body = await res.clone().json().catch(() => null) as { error?: { code?: string } } | null;
+      if (body?.error?.code !== "no_leader") return res;
+      if (!told) {
+        this.onWaiting?.(`no leader yet: ${reachable} of ${this.addrs.length} server${this.addrs.length === 1 ? "" : "s"} reachable; retrying…`);
+        told = true;
+      }
+      await new Promise((r) => setTimeout(r, no_leader_pause_ms));
+    }
+  }
+
+  private async once(method: string, path: string, opts: RequestOptions): Promise<{ res: Response; reachable: number }> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(opts.query ?? {})) {
       if (v === undefined || v === false) continue;
@@ -60,14 +87,19 @@ export class Client {
       body = typeof opts.body === "string" ? opts.body : new Blob([opts.body as Uint8Array<ArrayBuffer>]);
     }
     const failures: string[] = [];
+    let no_leader: Response | undefined;
     for (const base of this.addrs) {
       try {
-        return await fetch(`${base}${path}${search}`, { method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(client_timeout_ms) });
+        const res = await fetch(`${base}${path}${search}`, { method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(client_timeout_ms) });
+        if (res.status !== 503 || this.addrs.length === 1) return { res, reachable: this.addrs.length - failures.length };
+        // Another server may know the leader; keep this answer in case none does.
+        no_leader = res;
       } catch (err) {
         const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
         failures.push(`${base}: ${cause}`);
       }
     }
+    if (no_leader !== undefined) return { res: no_leader, reachable: this.addrs.length - failures.length };
     throw new ClientError(
       `cannot reach ${failures.join("; ")}: is \`orch server\` (or \`orch dev\`) running there? set --addr or ORCH_ADDR`,
       0,

@@ -1,7 +1,8 @@
 // The replicated key-value table: values with create and modify indexes, compare-and-set.
 
 export interface KvEntry {
-  value: Uint8Array;
+  /** The value as the base64 its command carried: applies and snapshots never re-encode it. */
+  value_b64: string;
   /** Raft index of the write that created the key. */
   create_index: number;
   /** Raft index of the last write; the value compare-and-set compares against. */
@@ -30,11 +31,11 @@ export class KvTable {
     return keys.slice(0, limit).map((k) => [k, this.rows.get(k)!]);
   }
 
-  put(index: number, key: string, value: Uint8Array, cas: number | undefined): KvResult {
+  put(index: number, key: string, value_b64: string, cas: number | undefined): KvResult {
     const cur = this.rows.get(key);
     const current_index = cur?.modify_index ?? 0;
     if (cas !== undefined && cas !== current_index) return { ok: false, code: "cas_mismatch", key, current_index };
-    this.rows.set(key, { value, create_index: cur?.create_index ?? index, modify_index: index });
+    this.rows.set(key, { value_b64, create_index: cur?.create_index ?? index, modify_index: index });
     return { ok: true, key, modify_index: index };
   }
 

@@ -34,7 +34,7 @@ describe("StateMachine", () => {
     expect(s.apply(2, put("a", "1"))).toEqual({ ok: true, key: "a", modify_index: 2 });
     expect(s.apply(3, put("a", "2", 5))).toEqual({ ok: false, code: "cas_mismatch", key: "a", current_index: 2 });
     expect(s.apply(4, put("a", "3", 2))).toEqual({ ok: true, key: "a", modify_index: 4 });
-    expect(s.kv.get("a")).toMatchObject({ create_index: 2, modify_index: 4, value: enc.encode("3") });
+    expect(s.kv.get("a")).toMatchObject({ create_index: 2, modify_index: 4, value_b64: toBase64(enc.encode("3")) });
     expect(s.apply(5, put("b", "x", 0))).toMatchObject({ ok: true });
     expect(s.apply(6, put("b", "y", 0))).toMatchObject({ ok: false, code: "cas_mismatch", current_index: 5 });
     expect(s.apply(7, del("a", 3))).toMatchObject({ ok: false, code: "cas_mismatch" });

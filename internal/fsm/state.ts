@@ -36,7 +36,7 @@ type Handler<T extends CommandType> = (s: StateMachine, index: number, cmd: Comm
 
 /** One handler per command type: a missing one is a type error. */
 const handlers: { [T in CommandType]: Handler<T> } = {
-  [CommandType.kv_put]: (s, index, c) => s.kv.put(index, c.key, fromBase64(c.value_b64), c.cas),
+  [CommandType.kv_put]: (s, index, c) => s.kv.put(index, c.key, c.value_b64, c.cas),
   [CommandType.kv_delete]: (s, index, c) => s.kv.delete(index, c.key, c.cas),
   [CommandType.member_update]: (s, _index, c) => {
     if (s.members.get(c.id) === undefined) return { ok: false, code: "rejected", message: `server ${c.id} is not a member` };
@@ -83,6 +83,13 @@ export class StateMachine {
   private readonly listeners: ChangeListener[] = [];
   private readonly touched = new Set<string>();
   private orchestration_changed = false;
+  /**
+   * Counts touches and restores; per node, the count at its last touch. Derived (not in
+   * snapshots): lets the leader rebuild only the node views that changed since it last looked.
+   */
+  private generation = 0;
+  private restored_generation = 0;
+  private readonly node_generation = new Map<string, number>();
 
   apply(index: number, env: Envelope): ApplyResult {
     this.advance(index);
@@ -101,7 +108,18 @@ export class StateMachine {
   /** A node's assignments may have changed in the command being applied. */
   touch(node_id: string): void {
     this.touched.add(node_id);
+    this.node_generation.set(node_id, ++this.generation);
     this.orchestration_changed = true;
+  }
+
+  /** Grows whenever a node's record or tasks change (or state is restored). */
+  get change_generation(): number {
+    return this.generation;
+  }
+
+  /** The change_generation of the node's last change: nothing of it changed since a reading at or after this. */
+  nodeChangedAt(node_id: string): number {
+    return Math.max(this.restored_generation, this.node_generation.get(node_id) ?? 0);
   }
 
   /** Services or tasks changed in a way the schedulers should look at. */
@@ -144,7 +162,7 @@ export class StateMachine {
     const body: SnapshotBody = {
       format: snapshot_format,
       applied_index: this.applied_index,
-      kv: [...this.kv.entries()].map(([k, e]) => [k, { v: toBase64(e.value), c: e.create_index, m: e.modify_index }]),
+      kv: [...this.kv.entries()].map(([k, e]) => [k, { v: e.value_b64, c: e.create_index, m: e.modify_index }]),
       members: this.members.all(),
       members_max_id: this.members.max_id,
       nodes: this.nodes.all(),
@@ -163,13 +181,15 @@ export class StateMachine {
     this.applied_index = index;
     this.touched.clear();
     this.orchestration_changed = false;
+    this.node_generation.clear();
+    this.restored_generation = ++this.generation;
     if (data.length === 0) {
       for (const l of this.listeners) l(new Set(), true, index);
       return;
     }
     const body = JSON.parse(new TextDecoder().decode(data)) as SnapshotBody;
     if (body.format !== snapshot_format) throw new Error(`fsm: snapshot format ${body.format} is not ${snapshot_format}`);
-    for (const [k, e] of body.kv) this.kv.put(e.m, k, fromBase64(e.v), undefined);
+    for (const [k, e] of body.kv) this.kv.put(e.m, k, e.v, undefined);
     for (const [k, e] of body.kv) {
       const row = this.kv.get(k);
       if (row !== undefined) row.create_index = e.c;

@@ -42,8 +42,9 @@ export function isTerminalState(state: TaskState): boolean {
 
 export class TaskTable {
   private readonly rows = new Map<string, TaskRecord>();
-  private readonly byNode = new Map<string, Set<string>>();
-  private readonly byService = new Map<string, Set<string>>();
+  /** Rows by node and by service, in insertion order (the same objects as in `rows`). */
+  private readonly byNode = new Map<string, Map<string, TaskRecord>>();
+  private readonly byService = new Map<string, Map<string, TaskRecord>>();
 
   get(task_id: string): TaskRecord | undefined {
     return this.rows.get(task_id);
@@ -58,18 +59,23 @@ export class TaskTable {
   }
 
   onNode(node_id: string): TaskRecord[] {
-    return [...(this.byNode.get(node_id) ?? [])].map((id) => this.rows.get(id)!);
+    return this.rowsOf(this.byNode.get(node_id));
   }
 
   ofService(service: string): TaskRecord[] {
-    return [...(this.byService.get(service) ?? [])].map((id) => this.rows.get(id)!);
+    return this.rowsOf(this.byService.get(service));
+  }
+
+  /** The leader reads every service's tasks on each evaluation: one array, no lookups by id. */
+  private rowsOf(m: Map<string, TaskRecord> | undefined): TaskRecord[] {
+    return m === undefined ? [] : Array.from(m.values());
   }
 
   insert(t: TaskRecord): void {
     if (this.rows.has(t.task_id)) throw new Error(`fsm: task ${t.task_id} inserted twice`);
     this.rows.set(t.task_id, t);
-    index(this.byNode, t.node_id, t.task_id);
-    index(this.byService, t.service, t.task_id);
+    index(this.byNode, t.node_id, t);
+    index(this.byService, t.service, t);
   }
 
   delete(task_id: string): void {
@@ -101,13 +107,13 @@ export class TaskTable {
   }
 }
 
-function index(m: Map<string, Set<string>>, key: string, id: string): void {
+function index(m: Map<string, Map<string, TaskRecord>>, key: string, t: TaskRecord): void {
   let s = m.get(key);
-  if (s === undefined) m.set(key, (s = new Set()));
-  s.add(id);
+  if (s === undefined) m.set(key, (s = new Map()));
+  s.set(t.task_id, t);
 }
 
-function unindex(m: Map<string, Set<string>>, key: string, id: string): void {
+function unindex(m: Map<string, Map<string, TaskRecord>>, key: string, id: string): void {
   const s = m.get(key);
   if (s === undefined) return;
   s.delete(id);

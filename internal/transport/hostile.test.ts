@@ -68,6 +68,16 @@ describe("hostile peers", () => {
     expect(server.received).toEqual([]);
   });
 
+  it("a client request forwarded twice keeps its origin and still gets through", async () => {
+    const server = await startNode(2);
+    const peer = await startNode(1);
+    mesh([peer, server]);
+    // Node 3 proposed through node 1, which forwards it on: from stays 3, as raft keeps it.
+    peer.t.send([newMessage({ type: "MsgProp", from: 3, to: 2, entries: [{ term: 0, index: 0, type: "Normal", data: new Uint8Array([1]) }] })]);
+    await waitFor("the forwarded proposal delivered", () => server.received.some((m) => m.type === "MsgProp" && m.from === 3));
+    expect(server.log.problems("claims to come from")).toEqual([]);
+  });
+
   it("a slow reader stops the writes (backpressure) and the queue stays within its bounds", async () => {
     // A fake peer 2: accepts the handshake, then stops reading.
     let conn = null as net.Socket | null;

@@ -275,7 +275,10 @@ export class Transport {
   }
 
   private deliver(m: Message, from: NodeId, frame_bytes: number): string | null {
-    if (m.from !== from) return `${m.type} claims to come from node ${m.from} on the stream of node ${from}`;
+    // Raft forwards client requests with their origin kept (the leader answers a read to the
+    // node that asked), so a request may arrive on the stream of the node that passed it on.
+    const forwarded = m.type === "MsgProp" || m.type === "MsgReadIndex" || m.type === "MsgTransferLeader";
+    if (m.from !== from && !forwarded) return `${m.type} claims to come from node ${m.from} on the stream of node ${from}`;
     if (m.to !== this.node_id) return `${m.type} is addressed to node ${m.to}, but this is node ${this.node_id}`;
     if (isLocalMsg(m.type)) return `${m.type} is a local message and never travels between nodes`;
     if (this.closed) return null;

@@ -13,7 +13,7 @@ import { cleanupAll, installCleanupHandlers, onCleanup } from "./lib/cleanup.js"
 import { LocalSwarm, dockerOk, removeByLabel } from "./lib/launch-docker.js";
 import { dockerdPid, fleetSubjects, leftovers } from "./lib/launch-fleet.js";
 import { OrchDev } from "./lib/launch-orch.js";
-import { runOk } from "./lib/launch-proc.js";
+import { runOk, runTimed } from "./lib/launch-proc.js";
 import { emit, emitSubjectStats, interleave, pcts, type Collected } from "./lib/launch-report.js";
 import { singleSubjects, type Workload } from "./lib/launch-single.js";
 import { round } from "./lib/stats.js";
@@ -112,10 +112,23 @@ function summariseFleet(got: Collected, count: number): void {
   });
 }
 
+/** Why containers on the default bridge cannot start right now, or undefined when they can. */
+async function bridgeProblem(): Promise<string | undefined> {
+  const r = await runTimed("ip", ["link", "show", "docker0"], { timeout_ms: 5_000 });
+  if (r.code === 0) return undefined;
+  return (
+    "the host has no docker0 bridge, so no container on the default network can start. A second dockerd started with " +
+    "--bridge=none deletes the host's docker0 at start-up (moby daemon_unix.go removeDefaultBridgeInterface); restart the " +
+    "engine, or recreate it: ip link add docker0 type bridge && ip addr add 172.17.0.1/16 dev docker0 && ip link set docker0 up"
+  );
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   installCleanupHandlers();
   await runOk("bash", [path.join(root, "scripts/docker-engine.sh")], { timeout_ms: setup_timeout_ms });
+  const bridge = await bridgeProblem();
+  if (bridge !== undefined) throw new Error(bridge);
   if (o.build) await runOk("bash", [path.join(root, "scripts/build-binary.sh")], { timeout_ms: setup_timeout_ms });
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run bash scripts/build-binary.sh (or pass --build)`);
 
@@ -187,6 +200,8 @@ main()
     () => cleanupAll(),
     async (err: unknown) => {
       process.stderr.write(`launch benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      const bridge = await bridgeProblem().catch(() => undefined);
+      if (bridge !== undefined) process.stderr.write(`likely cause: ${bridge}\n`);
       process.exitCode = 1;
       await cleanupAll();
     },

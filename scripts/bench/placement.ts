@@ -2,6 +2,7 @@
 // committed through Raft; placements/s, submit→placed latency, server memory (JSON lines).
 // Usage: npx tsx scripts/bench/placement.ts [--nodes 10000] [--services 1000] [--tasks-per-service 100]
 //        [--servers 1|3] [--seed 1] [--timeout-s 900] [--poll-ms 250] [--server tsx] [--cpu-prof DIR] [--keep-logs DIR]
+//        [--log-level debug]
 //
 // No agent runs: every task stays placed-but-not-started (STAGING). What is measured is the
 // leader's loop (frameworks → place() → checkPlan → plan_apply through Raft), not container starts.
@@ -24,7 +25,7 @@ import { freePort } from "../../test/support/ports.js";
 import { cleanupAll, installCleanupHandlers, onCleanup, trackDir, trackProcess } from "./lib/cleanup.js";
 import { copyLogs, digestLogs } from "./lib/logs.js";
 import { ensureOrchBinary } from "./lib/orch.js";
-import { percentile, round } from "./lib/stats.js";
+import { cpuSeconds, percentile, round } from "./lib/stats.js";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -58,6 +59,8 @@ interface Options {
   server: "binary" | "tsx";
   cpu_prof: string | undefined;
   keep_logs: string | undefined;
+  /** The servers' --log-level (debug logs one line per committed plan). */
+  log_level: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -74,6 +77,7 @@ function parseOptions(argv: string[]): Options {
       server: { type: "string", default: "binary" },
       "cpu-prof": { type: "string" },
       "keep-logs": { type: "string" },
+      "log-level": { type: "string", default: "info" },
     },
   });
   const whole = (flag: string, raw: string, min: number, max: number): number => {
@@ -92,6 +96,7 @@ function parseOptions(argv: string[]): Options {
     server: values.server === "tsx" ? "tsx" : "binary",
     cpu_prof: values["cpu-prof"],
     keep_logs: values["keep-logs"],
+    log_level: values["log-level"],
   };
   if (values.servers !== "1" && values.servers !== "3") throw new Error(`--servers ${values.servers}: give 1 or 3`);
   if (values.server !== "binary" && values.server !== "tsx") throw new Error(`--server ${values.server}: give binary or tsx`);
@@ -218,7 +223,7 @@ async function startServers(o: Options, dir: string): Promise<ServerProc[]> {
   const ports = await Promise.all(names.map(async () => ({ http: await freePort(), raft: await freePort() })));
   const bootstrap = names.map((n, i) => `${n}=127.0.0.1:${ports[i]!.raft}`).join(",");
   return names.map((name, i) => {
-    const flags = ["server", "--name", name, "--data-dir", path.join(dir, name), "--bind", "127.0.0.1", "--http-port", String(ports[i]!.http), "--raft-port", String(ports[i]!.raft), "--bootstrap", bootstrap, "--heartbeat-ttl", "1h"];
+    const flags = ["server", "--name", name, "--data-dir", path.join(dir, name), "--bind", "127.0.0.1", "--http-port", String(ports[i]!.http), "--raft-port", String(ports[i]!.raft), "--bootstrap", bootstrap, "--heartbeat-ttl", "1h", "--log-level", o.log_level];
     const node_flags = o.cpu_prof !== undefined ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o.cpu_prof), "--max-old-space-size=4096"] : [];
     const [cmd, args] = o.server === "binary" ? [binary_path, flags] : [process.execPath, [...node_flags, "--import", "tsx", path.join(repo_root, "cmd/orch/main.ts"), ...flags]];
     const log = path.join(dir, `${name}.log`);
@@ -402,6 +407,7 @@ async function main(): Promise<void> {
   const accepted_at = new Map<string, number>();
   const placed_at = new Map<string, number>();
   const t0 = performance.now();
+  const cpu0 = servers.map((s) => cpuSeconds(s.proc.pid!) ?? 0);
   let submit_done_ms = 0;
   const submitting = pool(services, submit_inflight_max, deadline_ms, async (s) => {
     submitted_at.set(s.name, performance.now());
@@ -441,6 +447,7 @@ async function main(): Promise<void> {
   }
   await submitting;
   const last_placed_ms = Math.max(...placed_at.values()) - t0;
+  const cpu_s = servers.map((s, i) => round((cpuSeconds(s.proc.pid!) ?? 0) - cpu0[i]!, 2));
   rss.sample();
   rss.stop();
 
@@ -467,6 +474,12 @@ async function main(): Promise<void> {
     service_submit_to_placed_ms_p99: Math.round(percentile(latencies, 99)),
     latency_resolution_ms: o.poll_ms,
     polls,
+    // CPU the servers used from first submit to the poll that saw the last task placed (polls included):
+    // steadier than wall time when other work shares the cores.
+    leader_cpu_seconds: cpu_s[servers.indexOf(leader)],
+    placements_per_leader_cpu_s: Math.round(tasks_total / cpu_s[servers.indexOf(leader)]!),
+    ...(servers.length > 1 ? { follower_cpu_seconds: cpu_s.filter((_, i) => servers[i] !== leader) } : {}),
+    load_avg_1m_end: round(os.loadavg()[0]!, 2),
     memory,
   });
   const logs = await digestLogs(servers.map((s) => s.log), (l) => / (WARN|ERROR) /.test(l));

@@ -7,7 +7,7 @@ import {
   type StatusRequest,
   type StatusUpdate,
 } from "../../api/agent.js";
-import type { TaskState, TaskStatus } from "../../driver/types.js";
+import type { BoundPort, TaskState, TaskStatus } from "../../driver/types.js";
 import { HttpError } from "./errors.js";
 import { stringField } from "./validate.js";
 
@@ -16,6 +16,8 @@ const addr_pattern = /^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/;
 const states: ReadonlySet<string> = new Set<TaskState>(["STAGING", "STARTING", "RUNNING", "KILLING", "FINISHED", "FAILED", "KILLED", "LOST"]);
 /** Longest status message kept; longer ones are cut. */
 const status_message_chars_max = 2_000;
+/** Most bound ports kept from one status. */
+const bound_ports_max = 64;
 
 function bad(message: string): HttpError {
   return new HttpError(400, "bad_field", message);
@@ -58,6 +60,19 @@ export function registerRequest(body: Record<string, unknown>): RegisterRequest 
   return { node_id, name, http_addr, resources, attributes, driver, version };
 }
 
+/** Ports as bound on the node, rebuilt field by field; malformed entries are dropped like other junk in a status. */
+function boundPorts(v: unknown[]): BoundPort[] {
+  const out: BoundPort[] = [];
+  for (const p of v.slice(0, bound_ports_max)) {
+    if (typeof p !== "object" || p === null || Array.isArray(p)) continue;
+    const { container_port, host_ip, host_port, protocol } = p as Record<string, unknown>;
+    const port = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 65535;
+    if (!port(container_port) || !port(host_port) || typeof host_ip !== "string" || host_ip.length > 64 || (protocol !== "tcp" && protocol !== "udp")) continue;
+    out.push({ container_port, host_ip, host_port, protocol });
+  }
+  return out;
+}
+
 function statusOf(v: unknown, task_id: string, node_id: string): TaskStatus {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad(`updates[].status of ${task_id} must be an object`);
   const s = v as Record<string, unknown>;
@@ -67,7 +82,7 @@ function statusOf(v: unknown, task_id: string, node_id: string): TaskStatus {
   const out: Record<string, unknown> = { task_id, node_id, state: s["state"], reason: s["reason"], message };
   if (typeof s["container_id"] === "string") out["container_id"] = s["container_id"].slice(0, 128);
   if (typeof s["exit_code"] === "number" && Number.isInteger(s["exit_code"])) out["exit_code"] = s["exit_code"];
-  if (Array.isArray(s["ports"])) out["ports"] = s["ports"].slice(0, 64);
+  if (Array.isArray(s["ports"])) out["ports"] = boundPorts(s["ports"]);
   return out as unknown as TaskStatus;
 }
 

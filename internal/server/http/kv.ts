@@ -1,7 +1,7 @@
 // Key-value routes: PUT raw bodies, GET values back, compare-and-set, list, linearizable by default.
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { toBase64 } from "../../fsm/base64.js";
+import { base64Bytes } from "../../fsm/base64.js";
 import { CommandType } from "../../fsm/commands.js";
 import type { ApplyResult } from "../../fsm/state.js";
 import { HttpError } from "./errors.js";
@@ -25,6 +25,9 @@ function answer(c: Context, r: ApplyResult): Response {
   }
 }
 
+/** Keys of one or more characters, line breaks too: with "." a key holding one got "no endpoint" rather than bad_key. */
+const key_route = "/v1/kv/:key{[\\s\\S]+}";
+
 export function kvRoutes(app: Hono, s: ServerView): void {
   app.get("/v1/kv", async (c) => {
     onlyQuery(c.req.query(), ["prefix", "limit", "stale"]);
@@ -33,19 +36,19 @@ export function kvRoutes(app: Hono, s: ServerView): void {
     await readBarrier(s, c);
     const rows = s.fsm.kv.list(c.req.query("prefix") ?? "", limit + 1);
     return c.json({
-      keys: rows.slice(0, limit).map(([key, e]) => ({ key, create_index: e.create_index, modify_index: e.modify_index, size_bytes: e.value.length })),
+      keys: rows.slice(0, limit).map(([key, e]) => ({ key, create_index: e.create_index, modify_index: e.modify_index, size_bytes: base64Bytes(e.value_b64) })),
       truncated: rows.length > limit,
       applied_index: s.fsm.applied_index,
     });
   });
 
-  app.get("/v1/kv/:key{.+}", async (c) => {
+  app.get(key_route, async (c) => {
     onlyQuery(c.req.query(), ["stale"]);
     const key = checkKey(c.req.param("key"));
     await readBarrier(s, c);
     const e = s.fsm.kv.get(key);
     if (e === undefined) throw new HttpError(404, "not_found", `no key ${JSON.stringify(key)}`);
-    return c.body(e.value as Uint8Array<ArrayBuffer>, 200, {
+    return c.body(new Uint8Array(Buffer.from(e.value_b64, "base64")), 200, {
       "content-type": "application/octet-stream",
       "x-orch-create-index": String(e.create_index),
       "x-orch-modify-index": String(e.modify_index),
@@ -53,7 +56,7 @@ export function kvRoutes(app: Hono, s: ServerView): void {
   });
 
   app.put(
-    "/v1/kv/:key{.+}",
+    key_route,
     bodyLimit({
       maxSize: kv_value_bytes_max,
       onError: () => {
@@ -65,12 +68,12 @@ export function kvRoutes(app: Hono, s: ServerView): void {
       const key = checkKey(c.req.param("key"));
       const cas = optionalIndex("cas", c.req.query("cas"));
       const value = new Uint8Array(await c.req.arrayBuffer());
-      const r = await s.node.propose({ type: CommandType.kv_put, key, value_b64: toBase64(value), ...(cas !== undefined ? { cas } : {}) });
+      const r = await s.node.propose({ type: CommandType.kv_put, key, value_b64: Buffer.from(value).toString("base64"), ...(cas !== undefined ? { cas } : {}) });
       return answer(c, r);
     },
   );
 
-  app.delete("/v1/kv/:key{.+}", async (c) => {
+  app.delete(key_route, async (c) => {
     onlyQuery(c.req.query(), ["cas"]);
     const key = checkKey(c.req.param("key"));
     const cas = optionalIndex("cas", c.req.query("cas"));

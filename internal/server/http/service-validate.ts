@@ -3,6 +3,7 @@ import type { PortMapping } from "../../driver/types.js";
 import type { ServiceSpec } from "../../fsm/services.js";
 import { ConstraintError, parseConstraint } from "../../scheduler/constraint.js";
 import { HttpError } from "./errors.js";
+import { shown } from "./validate.js";
 
 export const service_name_pattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const count_max = 10_000;
@@ -36,7 +37,7 @@ function strings(body: Record<string, unknown>, name: string): string[] | undefi
 function num(body: Record<string, unknown>, name: string, def: number | undefined, min: number, max: number, integer: boolean): number {
   const v = body[name] ?? def;
   if (v === undefined) throw bad(`${name} is required`);
-  if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${name} must be a number, not ${JSON.stringify(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v)) throw bad(`${name} must be a number, not ${shown(v)}`);
   if (integer && !Number.isInteger(v)) throw bad(`${name} must be a whole number, not ${v}`);
   if (v < min || v > max) throw bad(`${name} ${v} is out of range: give ${min} to ${max}`);
   return v;
@@ -44,7 +45,7 @@ function num(body: Record<string, unknown>, name: string, def: number | undefine
 
 function oneOf<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[], def: T): T {
   const v = body[name] ?? def;
-  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) throw bad(`${name} must be one of ${allowed.join(", ")}, not ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) throw bad(`${name} must be one of ${allowed.join(", ")}, not ${shown(v)}`);
   return v as T;
 }
 
@@ -71,7 +72,7 @@ export function serviceSpec(body: Record<string, unknown>, default_name: string)
   const known = ["name", "kind", "image", "command", "args", "env", "cpus", "memory_bytes", "disk_bytes", "count", "ports", "host_ip", "constraints", "restart", "retries_max", "role", "grace_ms", "strategy"];
   for (const k of Object.keys(body)) if (!known.includes(k)) throw bad(`unknown field "${k}"; known fields: ${known.join(", ")}`);
   const name = body["name"] ?? default_name;
-  if (typeof name !== "string" || !service_name_pattern.test(name)) throw bad(`name ${JSON.stringify(name)}: use 1-63 lower-case letters, digits or '-', starting with a letter or digit`);
+  if (typeof name !== "string" || !service_name_pattern.test(name)) throw bad(`name ${shown(name)}: use 1-63 lower-case letters, digits or '-', starting with a letter or digit`);
   const image = body["image"];
   if (typeof image !== "string" || image === "" || image.length > 512 || /\s/.test(image)) throw bad("image must be an image reference such as busybox:latest (no spaces, at most 512 characters)");
   const kind = oneOf(body, "kind", ["service", "job"] as const, "service");
@@ -80,7 +81,7 @@ export function serviceSpec(body: Record<string, unknown>, default_name: string)
   const env_entries = Object.entries(env as Record<string, unknown>);
   if (env_entries.length > env_vars_max) throw bad(`at most ${env_vars_max} environment variables`);
   for (const [k, v] of env_entries) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw bad(`env name ${JSON.stringify(k)}: use letters, digits and '_', not starting with a digit`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw bad(`env name ${shown(k)}: use letters, digits and '_', not starting with a digit`);
     if (typeof v !== "string" || v.length > argv_item_chars_max) throw bad(`env ${k} must be a string of at most ${argv_item_chars_max} characters`);
   }
   const constraints = strings(body, "constraints") ?? [];
@@ -93,9 +94,9 @@ export function serviceSpec(body: Record<string, unknown>, default_name: string)
     }
   }
   const host_ip = body["host_ip"] ?? "0.0.0.0";
-  if (typeof host_ip !== "string" || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(host_ip)) throw bad(`host_ip ${JSON.stringify(host_ip)} must be an IP address such as 0.0.0.0 or 127.0.0.1`);
+  if (typeof host_ip !== "string" || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(host_ip)) throw bad(`host_ip ${shown(host_ip)} must be an IP address such as 0.0.0.0 or 127.0.0.1`);
   const role = body["role"] ?? "default";
-  if (typeof role !== "string" || !role_pattern.test(role)) throw bad(`role ${JSON.stringify(role)}: use 1-63 lower-case letters, digits, '_' or '-'`);
+  if (typeof role !== "string" || !role_pattern.test(role)) throw bad(`role ${shown(role)}: use 1-63 lower-case letters, digits, '_' or '-'`);
   const command = strings(body, "command");
   const args = strings(body, "args");
   return {

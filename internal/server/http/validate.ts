@@ -25,6 +25,13 @@ export function optionalIndex(name: string, raw: string | undefined): number | u
   return Number(raw);
 }
 
+/** A request value for an error message: JSON of a scalar, or only the kind of an array or object (never recursed into, so deep nesting cannot overflow the stack). */
+export function shown(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object" && v !== null) return "an object";
+  return v === undefined ? "nothing" : JSON.stringify(v);
+}
+
 export function onlyQuery(query: Record<string, string>, allowed: readonly string[]): void {
   for (const k of Object.keys(query)) {
     if (!allowed.includes(k)) {
