@@ -8,6 +8,7 @@ import {
   type ConfChange,
   type ConfState,
   type Entry,
+  type HardState,
   type Message,
   type NodeId,
   type Ready,
@@ -18,6 +19,9 @@ import type { Envelope, Command } from "../fsm/commands.js";
 import { decodeEnvelope, encodeEnvelope, type ApplyResult, type StateMachine } from "../fsm/state.js";
 import type { Logger } from "../log/logger.js";
 import { NodeError } from "./errors.js";
+
+/** Messages a leader sends to replicate: none of them acknowledges anything. */
+const replication_types: ReadonlySet<string> = new Set(["MsgApp", "MsgHeartbeat", "MsgSnap"]);
 
 export interface NodeTransport {
   send(messages: readonly Message[]): void;
@@ -79,6 +83,10 @@ export class RaftNode {
   /** ReadStates received and waiting for the state machine to reach their index. */
   private readyReads: { ctx: string; index: number }[] = [];
   private lead: NodeId = 0;
+  /** A hard state whose only change (the commit index) waits for the next write. */
+  private unwritten_hard_state: HardState | undefined;
+  /** Term and vote as last written to disk. */
+  private durable: { term: number; vote: NodeId };
   private ticks = 0;
   private idleResolvers: (() => void)[] = [];
 
@@ -97,6 +105,8 @@ export class RaftNode {
       preVote: true,
       checkQuorum: true,
     });
+    const hs = this.raw.status().hardState;
+    this.durable = { term: hs.term, vote: hs.vote };
   }
 
   start(): void {
@@ -299,13 +309,33 @@ export class RaftNode {
       if (rd.softState.lead !== this.lead) this.opts.logger.info("leader changed", { leader: rd.softState.lead, state: rd.softState.raftState });
       this.lead = rd.softState.lead;
     }
+    // A leader's replication messages acknowledge nothing, so they may leave while this batch's
+    // entries are written (Raft thesis §10.2.1; etcd's Ready contract allows it) — provided the
+    // term and vote they carry are already durable. The leader counts its own copy of an entry
+    // only through the next Ready, which this loop takes after the write completes.
+    const term_vote_durable = rd.hardState === undefined || (rd.hardState.term === this.durable.term && rd.hardState.vote === this.durable.vote);
+    const early: Message[] = [];
+    const late: Message[] = [];
+    for (const m of rd.messages) (term_vote_durable && replication_types.has(m.type) ? early : late).push(m);
+    if (early.length > 0) this.opts.transport.send(early);
     // 1. persist: one batch, synced when Raft says so (group commit of every proposal in it).
-    await this.opts.storage.save(
-      { ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}), entries: rd.entries, ...(rd.hardState !== undefined ? { hardState: rd.hardState } : {}) },
-      rd.mustSync,
-    );
-    // 2. send, only now that what they acknowledge is durable.
-    if (rd.messages.length > 0) this.opts.transport.send(rd.messages);
+    // A Ready that only moves the commit index writes nothing: the commit index need not be
+    // durable (a restarted server learns it again from the leader), so it rides along with the
+    // next write. That saves one disk round per commit on every server.
+    const hard = rd.hardState ?? this.unwritten_hard_state;
+    const commit_only = rd.entries.length === 0 && rd.snapshot === undefined && !rd.mustSync && term_vote_durable;
+    if (commit_only) {
+      this.unwritten_hard_state = hard;
+    } else {
+      await this.opts.storage.save(
+        { ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}), entries: rd.entries, ...(hard !== undefined ? { hardState: hard } : {}) },
+        rd.mustSync,
+      );
+      this.unwritten_hard_state = undefined;
+    }
+    if (rd.hardState !== undefined) this.durable = { term: rd.hardState.term, vote: rd.hardState.vote };
+    // 2. send the rest (acks, votes, responses), only now that what they acknowledge is durable.
+    if (late.length > 0) this.opts.transport.send(late);
     // 3. apply.
     if (rd.snapshot !== undefined) {
       this.opts.fsm.restore(rd.snapshot.data, rd.snapshot.metadata.index);
@@ -361,6 +391,11 @@ export class RaftNode {
     const snapIndex = st.snapshot().metadata.index;
     if (applied - snapIndex < this.opts.snapshot_entries) return;
     const conf = this.raw.status().confState;
+    // A restart reads the commit index back and requires it to reach the snapshot: write it first.
+    if (this.unwritten_hard_state !== undefined) {
+      await st.save({ entries: [], hardState: this.unwritten_hard_state }, false);
+      this.unwritten_hard_state = undefined;
+    }
     await st.createSnapshot(applied, conf, this.opts.fsm.snapshot());
     const compactTo = applied - this.opts.snapshot_catchup_entries;
     if (compactTo >= st.firstIndex()) await st.compact(compactTo);
