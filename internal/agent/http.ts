@@ -1,6 +1,7 @@
 // The agent's own HTTP server: task logs as NDJSON for the servers to proxy (GET /v1/agent/tasks/:task_id/logs).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { clientErrorAnswer } from "../http/client-error.js";
 import { UnknownTaskError } from "../driver/errors.js";
 import type { Driver } from "../driver/types.js";
 import type { Logger } from "../log/logger.js";
@@ -27,8 +28,13 @@ export class AgentHttp {
 
   static async listen(driver: Driver, bind: string, port: number, logger: Logger): Promise<AgentHttp> {
     const server = createServer((req, res) => {
-      void self.handle(driver, req, res, logger);
+      // Nothing a request carries may end the agent: any surprise becomes a JSON 500.
+      self.handle(driver, req, res, logger).catch((err: unknown) => {
+        logger.error("logs request failed", { error: err instanceof Error ? err.message : String(err) });
+        sendError(res, 500, "internal", `internal error: ${err instanceof Error ? err.message : String(err)}`);
+      });
     });
+    server.on("clientError", (err: NodeJS.ErrnoException, socket) => clientErrorAnswer(err, socket));
     const self = new AgentHttp(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (err: NodeJS.ErrnoException) =>
@@ -49,11 +55,21 @@ export class AgentHttp {
   }
 
   private async handle(driver: Driver, req: IncomingMessage, res: ServerResponse, logger: Logger): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://agent");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://agent");
+    } catch {
+      return sendError(res, 400, "bad_url", "the request URL cannot be parsed: use GET /v1/agent/tasks/:task_id/logs");
+    }
     const match = logs_route.exec(url.pathname);
     if (match === null) return sendError(res, 404, "not_found", `no route ${req.method ?? ""} ${url.pathname}: the agent serves GET /v1/agent/tasks/:task_id/logs`);
     if (req.method !== "GET") return sendError(res, 405, "method_not_allowed", `use GET for ${url.pathname}`);
-    const task_id = decodeURIComponent(match[1] ?? "");
+    let task_id: string;
+    try {
+      task_id = decodeURIComponent(match[1] ?? "");
+    } catch {
+      return sendError(res, 400, "invalid_task_id", "the task id is not valid percent-encoding");
+    }
     if (!task_id_pattern.test(task_id)) return sendError(res, 400, "invalid_task_id", `task id ${JSON.stringify(task_id)} is not valid`);
     if (this.active >= log_requests_parallel_max) {
       return sendError(res, 503, "busy", `${log_requests_parallel_max} log requests are open (log_requests_parallel_max); retry shortly`);

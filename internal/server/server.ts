@@ -3,7 +3,9 @@
 import { mkdir } from "node:fs/promises";
 import type { Server as HttpServer } from "node:http";
 import path from "node:path";
-import { createAdaptorServer } from "@hono/node-server";
+import { createServer } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { clientErrorAnswer } from "../http/client-error.js";
 import type { Hono } from "hono";
 import { heartbeat_interval_ms_default, heartbeat_ttl_ms_default } from "../api/agent.js";
 import { UsageError } from "../cli/errors.js";
@@ -117,7 +119,18 @@ export class Server implements ServerView {
       t.onUnreachable((id) => node.reportUnreachable(id));
       t.onSnapshotStatus((id, status) => node.reportSnapshot(id, status === "finish"));
 
-      const h = createAdaptorServer({ fetch: (req: Request) => ref.app!.fetch(req) }) as HttpServer;
+      // A request the adaptor cannot turn into a Request (bad Host, unparsable URL) and one Node's
+      // parser refuses both get the JSON error shape every other answer has.
+      const listener = getRequestListener((req: Request) => ref.app!.fetch(req), {
+        errorHandler: (err) =>
+          new Response(JSON.stringify({ error: { code: "bad_request", message: `the request cannot be read: ${err instanceof Error ? err.message : String(err)}` } }), {
+            status: 400,
+            headers: { "content-type": "application/json" },
+          }),
+      });
+      // Node would answer a request without Host itself, with an empty 400; let the listener answer it.
+      const h = createServer({ requireHostHeader: false }, (req, res) => void listener(req, res));
+      h.on("clientError", clientErrorAnswer);
       http = h;
       const server = new Server(cfg, meta, fsm, storage, t, node, h, log);
       ref.server = server;

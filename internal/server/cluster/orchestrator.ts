@@ -22,7 +22,7 @@ export const evaluate_every_ms = 1_000;
  * the scheduler's per-call fit indexes and checks: about 80 ms at 10,000 nodes), so batching
  * submissions that arrive together raises placements/s for at most this much added latency.
  */
-export const evaluate_gather_ms = 200;
+export const evaluate_gather_ms = 50;
 /** New tasks per plan_apply command: bounds one Raft entry to a few hundred KiB. */
 export const plan_tasks_per_command_max = 1_000;
 /** Plan commands in flight at once. */
