@@ -2,24 +2,26 @@
 // committed through Raft; placements/s, submit→placed latency, server memory (JSON lines).
 // Usage: npx tsx scripts/bench/placement.ts [--nodes 10000] [--services 1000] [--tasks-per-service 100]
 //        [--servers 1|3] [--seed 1] [--timeout-s 900] [--poll-ms 250] [--server tsx] [--cpu-prof DIR] [--keep-logs DIR]
-//        [--log-level debug]
+//        [--submit-inflight 32] [--log-level debug]
 //
 // No agent runs: every task stays placed-but-not-started (STAGING). What is measured is the
 // leader's loop (frameworks → place() → checkPlan → plan_apply through Raft), not container starts.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
 import type { RegisterRequest } from "../../internal/api/agent.js";
+import { CommandType, type Command } from "../../internal/fsm/commands.js";
 import type { ServiceSpec } from "../../internal/fsm/services.js";
+import { decodeEnvelope, encodeEnvelope, StateMachine } from "../../internal/fsm/state.js";
+import { plan_tasks_per_command_max } from "../../internal/server/cluster/orchestrator.js";
 import { pendingTask } from "../../internal/server/cluster/view.js";
 import { place } from "../../internal/scheduler/place.js";
 import { intn, SeededRng } from "../../internal/scheduler/rng.js";
-import type { NodeView, Rng } from "../../internal/scheduler/types.js";
+import type { NodeView, Placement, Rng } from "../../internal/scheduler/types.js";
 import { binary_path, repo_root } from "../../test/support/binary.js";
 import { freePort } from "../../test/support/ports.js";
 import { cleanupAll, installCleanupHandlers, onCleanup, trackDir, trackProcess } from "./lib/cleanup.js";
@@ -36,7 +38,8 @@ const tasks_total_max = 1_000_000;
 const timeout_s_max = 3_600;
 /** Requests in flight at once while registering nodes and submitting services. */
 const register_inflight_max = 64;
-const submit_inflight_max = 32;
+const submit_inflight_default = 32;
+const submit_inflight_max = 512;
 /** Bound on one HTTP call; a server's own request timeout is 5 s. */
 const http_timeout_ms = 30_000;
 /** Bound on one reply kept in memory (the service list of 10,000 services is a few MiB). */
@@ -61,6 +64,8 @@ interface Options {
   keep_logs: string | undefined;
   /** The servers' --log-level (debug logs one line per committed plan). */
   log_level: string;
+  /** Service submissions in flight at once (each answers once its service_put is committed). */
+  submit_inflight: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -78,6 +83,7 @@ function parseOptions(argv: string[]): Options {
       "cpu-prof": { type: "string" },
       "keep-logs": { type: "string" },
       "log-level": { type: "string", default: "info" },
+      "submit-inflight": { type: "string", default: String(submit_inflight_default) },
     },
   });
   const whole = (flag: string, raw: string, min: number, max: number): number => {
@@ -97,9 +103,11 @@ function parseOptions(argv: string[]): Options {
     cpu_prof: values["cpu-prof"],
     keep_logs: values["keep-logs"],
     log_level: values["log-level"],
+    submit_inflight: whole("submit-inflight", values["submit-inflight"], 1, submit_inflight_max),
   };
   if (values.servers !== "1" && values.servers !== "3") throw new Error(`--servers ${values.servers}: give 1 or 3`);
   if (values.server !== "binary" && values.server !== "tsx") throw new Error(`--server ${values.server}: give binary or tsx`);
+  if (!["debug", "info", "warn", "error"].includes(o.log_level)) throw new Error(`--log-level ${o.log_level}: give debug, info, warn or error`);
   if (o.cpu_prof !== undefined && o.server !== "tsx") throw new Error("--cpu-prof needs --server tsx (the single executable takes no Node flags)");
   if (o.services * o.tasks_per_service > tasks_total_max) throw new Error(`${o.services} × ${o.tasks_per_service} tasks is more than ${tasks_total_max}`);
   return o;
@@ -179,7 +187,7 @@ function submitBody(s: ServiceSpec): Record<string, unknown> {
 
 // ---- the anchor: place() alone, in this process, over the same nodes and tasks
 
-function inProcessPlace(nodes: RegisterRequest[], services: ServiceSpec[]): Record<string, unknown> {
+function inProcessPlace(nodes: RegisterRequest[], services: ServiceSpec[]): { line: Record<string, unknown>; placements: Placement[] } {
   const view: NodeView[] = nodes.map((n) => ({
     node_id: n.node_id,
     name: n.name,
@@ -190,22 +198,61 @@ function inProcessPlace(nodes: RegisterRequest[], services: ServiceSpec[]): Reco
     ports_used: [],
     groups: {},
   }));
-  const out: Record<string, unknown> = { bench: "placement", subject: "place() in process (no HTTP, no Raft)", nodes: nodes.length };
-  let placed = 0;
+  const line: Record<string, unknown> = { bench: "placement", subject: "place() in process (no HTTP, no Raft)", nodes: nodes.length };
+  const placements: Placement[] = [];
   let ms_total = 0;
   for (const strategy of ["binpack", "spread"] as const) {
     const pending = services.filter((s) => s.strategy === strategy).flatMap((s) => Array.from({ length: s.count }, (_, i) => pendingTask(`${s.name}.${i + 1}`, s)));
     const t0 = performance.now();
     const r = place(view, pending, { strategy, rng: new SeededRng(1) });
     const ms = performance.now() - t0;
-    out[`${strategy}_tasks`] = pending.length;
-    out[`${strategy}_ms`] = Math.round(ms);
-    placed += r.placements.length;
+    line[`${strategy}_tasks`] = pending.length;
+    line[`${strategy}_ms`] = Math.round(ms);
+    placements.push(...r.placements);
     ms_total += ms;
   }
-  out["placed"] = placed;
-  out["placements_per_s"] = Math.round(placed / (ms_total / 1000));
-  return out;
+  line["placed"] = placements.length;
+  line["placements_per_s"] = Math.round(placements.length / (ms_total / 1000));
+  return { line, placements };
+}
+
+/**
+ * The state the servers end with, built in process from the same placements: how long the
+ * replicated state machine takes to apply it, and to snapshot and restore it. Servers snapshot
+ * every 10,000 Raft entries; this run stays under that once tasks exist, so the cost is shown here.
+ */
+function inProcessState(nodes: RegisterRequest[], services: ServiceSpec[], placements: readonly Placement[]): Record<string, unknown> {
+  const fsm = new StateMachine();
+  let index = 0;
+  const apply = (cmd: Command): void => {
+    fsm.apply(++index, { rid: `bench-${index}`, at_ms: 1_000_000 + index, cmd });
+  };
+  for (const n of nodes) apply({ type: CommandType.node_register, ...n });
+  for (const s of services) apply({ type: CommandType.service_put, spec: s });
+  const t0 = performance.now();
+  for (let i = 0; i < placements.length; i += plan_tasks_per_command_max) {
+    const tasks = placements.slice(i, i + plan_tasks_per_command_max).map((p) => {
+      const service = p.task_id.slice(0, p.task_id.lastIndexOf("."));
+      const s = fsm.services.get(service)!;
+      return { task_id: p.task_id, service, version: s.version, node_id: p.node_id, spec: { task_id: p.task_id, image: s.spec.image, cpus: s.spec.cpus, memory_bytes: s.spec.memory_bytes, labels: { service } } };
+    });
+    // Through the log's encoding, as a server applies a committed plan.
+    apply(decodeEnvelope(encodeEnvelope({ rid: "plan", at_ms: 0, cmd: { type: CommandType.plan_apply, tasks, stops: [], services: [] } })).cmd);
+  }
+  const t1 = performance.now();
+  const snap = fsm.snapshot();
+  const t2 = performance.now();
+  new StateMachine().restore(snap, index);
+  const t3 = performance.now();
+  return {
+    bench: "placement",
+    subject: "state machine in process (same nodes and placements)",
+    tasks: fsm.tasks.size,
+    plan_apply_ms: Math.round(t1 - t0),
+    snapshot_ms: Math.round(t2 - t1),
+    snapshot_bytes: snap.length,
+    restore_ms: Math.round(t3 - t2),
+  };
 }
 
 // ---- servers
@@ -281,12 +328,17 @@ function request(port: number, method: "GET" | "POST", p: string, body?: unknown
   });
 }
 
+/** Answers other than 200 that a POST got and retried, by status and error code. */
+const retried = new Map<string, number>();
+
 /** POST with retries on 503 (overloaded, no leader yet); any other non-200 is fatal. */
 async function postOk(port: number, p: string, body: unknown, what: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const r = await request(port, "POST", p, body);
     if (r.status === 200) return;
     if (r.status !== 503 || attempt >= retries_max) throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+    const code = /"code":"([a-z_]+)"/.exec(r.text)?.[1] ?? "?";
+    retried.set(`${r.status} ${code}`, (retried.get(`${r.status} ${code}`) ?? 0) + 1);
     await sleep(50 * (attempt + 1));
   }
 }
@@ -376,13 +428,16 @@ async function main(): Promise<void> {
     tasks_total,
     servers: o.servers,
     server: o.server,
+    submit_inflight: o.submit_inflight,
     seed: o.seed,
     cpus: os.cpus().length,
     load_avg_1m: round(os.loadavg()[0]!, 2),
   });
 
   // The anchor first, while the machine is quiet.
-  emit(inProcessPlace(nodes, services));
+  const anchor = inProcessPlace(nodes, services);
+  emit(anchor.line);
+  emit(inProcessState(nodes, services, anchor.placements));
 
   if (o.server === "binary") ensureOrchBinary();
   const dir = await mkdtemp(path.join(os.tmpdir(), "orch-bench-placement-"));
@@ -409,7 +464,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const cpu0 = servers.map((s) => cpuSeconds(s.proc.pid!) ?? 0);
   let submit_done_ms = 0;
-  const submitting = pool(services, submit_inflight_max, deadline_ms, async (s) => {
+  const submitting = pool(services, o.submit_inflight, deadline_ms, async (s) => {
     submitted_at.set(s.name, performance.now());
     await postOk(leader.http_port, "/v1/services", submitBody(s), `submitting ${s.name}`);
     accepted_at.set(s.name, performance.now());
@@ -420,6 +475,8 @@ async function main(): Promise<void> {
   submitting.catch((err: unknown) => (submit_error = err));
 
   let polls = 0;
+  let poll_ms_total = 0;
+  let poll_ms_max = 0;
   let last_progress = 0;
   let placed_now = 0;
   let pending_reason = "";
@@ -429,10 +486,13 @@ async function main(): Promise<void> {
       throw new Error(`--timeout-s ${o.timeout_s} passed with ${placed_now} of ${tasks_total} tasks placed${pending_reason !== "" ? ` (a service waits: ${pending_reason})` : ""}`);
     }
     await sleep(o.poll_ms);
+    const poll_t0 = performance.now();
     const r = await request(leader.http_port, "GET", "/v1/services?stale").catch(() => undefined);
     if (r?.status !== 200) continue;
-    polls++;
     const now = performance.now();
+    polls++;
+    poll_ms_total += now - poll_t0;
+    poll_ms_max = Math.max(poll_ms_max, now - poll_t0);
     const list = JSON.parse(r.text) as ServiceListing;
     placed_now = 0;
     for (const svc of list.services) {
@@ -473,7 +533,11 @@ async function main(): Promise<void> {
     service_submit_to_placed_ms_p50: Math.round(percentile(latencies, 50)),
     service_submit_to_placed_ms_p99: Math.round(percentile(latencies, 99)),
     latency_resolution_ms: o.poll_ms,
+    // The poller's own load on the leader: each poll lists every service with its task counts.
     polls,
+    poll_ms_mean: Math.round(poll_ms_total / Math.max(1, polls)),
+    poll_ms_max: Math.round(poll_ms_max),
+    retried_posts: Object.fromEntries(retried),
     // CPU the servers used from first submit to the poll that saw the last task placed (polls included):
     // steadier than wall time when other work shares the cores.
     leader_cpu_seconds: cpu_s[servers.indexOf(leader)],

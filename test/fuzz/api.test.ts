@@ -190,9 +190,8 @@ function parseRaw(raw: string): { status: number; body: string } {
 
 const json_error = /^\{"error":\{"code":"[^"]+","message":"[^"]+"/;
 
-// Known bugs outside the HTTP routes, written as the behaviour we want and marked `.fails`:
-// when a fix lands these start failing; then drop `.fails` (and, for the agent, the
-// wellFormed() guard in gen-agent-port.ts).
+// Requests refused before any route runs (by Node's parser, the adaptor, the agent's URL
+// decoding) still get the JSON error shape, and nothing they carry ends a process.
 describe("requests the HTTP layers themselves refuse", () => {
   it("the server answers a request target or Host header it cannot turn into a URL with a JSON 400", async () => {
     // These never reach the app: @hono/node-server cannot build a Request from them, and the

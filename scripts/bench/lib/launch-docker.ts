@@ -25,11 +25,24 @@ export async function containersWithLabel(key: string, value: string): Promise<s
   return r.stdout.split("\n").filter((id) => id.trim() !== "");
 }
 
-/** Force-removes every container carrying label key=value; returns how many there were. */
+/** Someone else (orch's agent, swarm) removing the same container at the same time is not a failure. */
+const removal_race = /No such container|removal of container \S+ is already in progress/;
+
+/**
+ * Force-removes every container carrying label key=value and waits until none is left, so the
+ * next measurement does not share the engine with removals; returns how many there were.
+ */
 export async function removeByLabel(key: string, value: string): Promise<number> {
-  const ids = await containersWithLabel(key, value);
-  if (ids.length > 0) await dockerOk(["rm", "-f", ...ids], remove_timeout_ms);
-  return ids.length;
+  const first = await containersWithLabel(key, value);
+  await pollUntil(`containers with label ${key}=${value} to be gone`, async () => {
+    const ids = await containersWithLabel(key, value);
+    if (ids.length === 0) return true;
+    const r = await docker(["rm", "-f", ...ids], remove_timeout_ms);
+    const real = r.stderr.split("\n").filter((l) => l.trim() !== "" && !removal_race.test(l));
+    if (r.code !== 0 && real.length > 0) throw new Error(`docker rm -f (${ids.length} containers) failed: ${real.slice(0, 3).join("; ")}`);
+    return undefined;
+  }, { interval_ms: 200, timeout_ms: remove_timeout_ms });
+  return first.length;
 }
 
 export interface EngineReply {
