@@ -40,8 +40,8 @@ describe("orch dev", () => {
     expect(r.stdout.trim().split("\n").map((l) => l.split(/\s+/)[0])).toEqual([`${name}.1`, `${name}.2`]);
     const running = await containersOf(name);
     expect(running.map((c) => c.task_id).sort()).toEqual([`${name}.1`, `${name}.2`]);
-    const inspect = JSON.parse((await docker(["inspect", running[0]!.id])).stdout) as { HostConfig: { NanoCpus: number; Memory: number } }[];
-    expect(inspect[0]!.HostConfig).toMatchObject({ NanoCpus: 250_000_000, Memory: 32 * 1024 * 1024 });
+    const inspect = JSON.parse((await docker(["inspect", running[0]!.id])).stdout) as { HostConfig: { NanoCpus: number; Memory: number; MemorySwap: number; PidsLimit: number } }[];
+    expect(inspect[0]!.HostConfig).toMatchObject({ NanoCpus: 250_000_000, Memory: 32 * 1024 * 1024, MemorySwap: 32 * 1024 * 1024, PidsLimit: 4096 });
     const ps = await d.orch(["ps", "--service", name]);
     expect(ps.stdout).toMatch(/^TASK\s+SERVICE\s+NODE\s+STATE\s+SINCE/);
     expect(ps.stdout.match(/\brunning\b/g)).toHaveLength(2);

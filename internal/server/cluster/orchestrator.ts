@@ -25,6 +25,8 @@ export const evaluate_every_ms = 1_000;
 export const evaluate_gather_ms = 50;
 /** New tasks per plan_apply command: bounds one Raft entry to a few hundred KiB. */
 export const plan_tasks_per_command_max = 1_000;
+/** Processes one task may run: a fork bomb stays inside its container. */
+export const task_pids_limit = 4096;
 /** Plan commands in flight at once. */
 export const plan_commands_inflight_max = 4;
 
@@ -197,6 +199,7 @@ function newTask(svc: ServiceRecord, p: Placement): NewTask {
     ...(s.env !== undefined ? { env: s.env } : {}),
     cpus: s.cpus,
     memory_bytes: s.memory_bytes,
+    pids_limit: task_pids_limit,
     ...(s.ports.length > 0 ? { ports: s.ports, host_ip: s.host_ip } : {}),
     labels: { service: s.name },
   };
