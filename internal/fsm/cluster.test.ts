@@ -77,6 +77,17 @@ describe("cluster tables", () => {
     expect(s.tasks.get("web.2")!.state).toBe("STAGING");
   });
 
+  it("wakes the node's assignment stream only when a status changes what the node must do", () => {
+    const { s, next } = cluster();
+    const seen: string[][] = [];
+    s.onChange((touched) => seen.push([...touched]));
+    const upd = (seq: number, st: TaskStatus) => ({ update_id: `w${seq}`, task_id: st.task_id, seq, status: st, at_ms: 3_000 });
+    s.apply(next(), env({ type: CommandType.task_status, node_id: "n1", updates: [upd(1, status("web.1", "RUNNING", "running"))] }));
+    expect(seen).toEqual([]);
+    s.apply(next(), env({ type: CommandType.task_status, node_id: "n1", updates: [upd(2, status("web.1", "FINISHED", "exited"))] }));
+    expect(seen).toEqual([["n1"]]);
+  });
+
   it("marks a down node's active tasks LOST with a reason, and lets it come back", () => {
     const { s, next } = cluster();
     s.apply(next(), env({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "no heartbeat for 11 s" }, 5_000));

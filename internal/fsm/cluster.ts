@@ -58,9 +58,13 @@ export function applyTaskStatus(s: StateMachine, c: P<typeof CommandType.task_st
     if (t === undefined || t.node_id !== c.node_id || u.seq <= t.last_seq) continue;
     t.last_seq = u.seq;
     if (isTerminalState(t.state)) continue; // an ended task stays ended; the agent stops what still runs
+    const desired = t.desired;
     applyObserved(s, t, u);
+    // The node's assignment list changes only when a task's desired state does (it ended);
+    // a plain status change must not resend the whole list to the agent.
+    if (t.desired !== desired) s.touch(c.node_id);
+    else if (isTerminalState(t.state)) s.changed();
   }
-  s.touch(c.node_id);
   return { ok: true, acked };
 }
 

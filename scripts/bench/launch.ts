@@ -1,8 +1,11 @@
 // Launching containers, orch beside plain docker run and Docker swarm on this machine, as JSON lines with summary ratios.
 // Usage: npx tsx scripts/bench/launch.ts [--reps 10] [--fleet-reps 3] [--count 50] [--no-swarm] [--build]
-//   Part 1: one task, interleaved: orch run (CLI) and the orch API vs docker run -d and the Engine API.
-//   Part 2: --count replicas on one node: orch run --count vs swarm --replicas vs parallel docker run -d.
-// Needs root (dockerd); starts the engine if needed (scripts/docker-engine.sh), never pulls.
+//   Part 1: one task, --reps times interleaved: orch run (CLI) and the orch API vs docker run -d and the
+//           Engine API, plus orch --version alone (the CLI's fixed start-up cost).
+//   Part 2: --count replicas on one node, --fleet-reps times: orch run --count vs swarm --replicas vs
+//           --count parallel docker run -d (swarm mode is on for all three; left again at the end).
+// Needs root (dockerd); starts the engine if needed (scripts/docker-engine.sh), never pulls. Every
+// container carries a label of this run and is removed, even on failure or Ctrl-C.
 import { execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import os from "node:os";
@@ -82,6 +85,7 @@ function summariseOne(got: Collected): void {
     orch_submit_to_placed_p50_ms: p50(got, "orch_run", "submit_to_placed_ms"),
     orch_api_wall_p50_ms: p50(got, "orch_api", "wall_ms"),
     orch_run_wall_p50_ms: p50(got, "orch_run", "wall_ms"),
+    orch_cli_startup_p50_ms: p50(got, "orch_version", "wall_ms"),
     added_p50_ms_placed_to_running: added_placed,
     added_p50_ms_orch_api: added("orch_api", "wall_ms"),
     added_p50_ms_orch_run: added_cli,

@@ -1,4 +1,5 @@
 // Part 2 of the launch benchmark: N replicas on one node — orch run --count N, swarm, N parallel docker run -d.
+import { readFile } from "node:fs/promises";
 import { dockerOk, removeByLabel, type LocalSwarm } from "./launch-docker.js";
 import type { OrchDev } from "./launch-orch.js";
 import { nowMs, runTimed } from "./launch-proc.js";
@@ -11,6 +12,7 @@ const fleet_timeout_ms = 180_000;
 /** swarm: how often `docker service ls` is asked (each call costs the engine ~20 ms). */
 const swarm_poll_ms = 100;
 const label_tag = "orch-bench.launch-tag";
+const dockerd_pidfile = "/var/run/docker.pid";
 
 /** CPU seconds dockerd spends during f, beside what f reports: the engine's share of the work. */
 async function withDockerdCpu(dockerd_pid: number | undefined, f: () => Promise<Figures>): Promise<Figures> {
@@ -20,9 +22,12 @@ async function withDockerdCpu(dockerd_pid: number | undefined, f: () => Promise<
   return before !== undefined && after !== undefined ? { ...figures, dockerd_cpu_s: after - before } : figures;
 }
 
+/**
+ * The engine behind the default socket: its pidfile, not `pgrep dockerd`, since other sessions
+ * may run private engines beside it.
+ */
 export async function dockerdPid(): Promise<number | undefined> {
-  const r = await runTimed("pgrep", ["-x", "dockerd"], { timeout_ms: 5_000 });
-  const pid = Number(r.stdout.split("\n")[0]);
+  const pid = Number((await readFile(dockerd_pidfile, "utf8").catch(() => "")).trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 

@@ -80,6 +80,17 @@ export function singleSubjects(dev: OrchDev, w: Workload, run_label: [string, st
       clean: cleanDocker,
     },
     {
+      // Not a launch: the fixed cost every orch CLI call pays (Node start), to split orch run's wall time.
+      key: "orch_version",
+      name: "orch --version (CLI start-up alone, no launch)",
+      launch: async () => {
+        const r = await dev.cli(["--version"]);
+        if (r.code !== 0) throw new Error(`orch --version exited ${r.code}: ${r.stderr.trim()}`);
+        return { wall_ms: r.wall_ms };
+      },
+      clean: async () => undefined,
+    },
+    {
       key: "orch_run",
       name: "orch run (CLI, end to end)",
       launch: async (tag) => {
