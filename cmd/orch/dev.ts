@@ -5,6 +5,7 @@ import { Agent } from "../../internal/agent/agent.js";
 import { agent_http_port_default } from "../../internal/agent/limits.js";
 import { parseHost, parsePort } from "../../internal/cli/flags.js";
 import { UsageError } from "../../internal/cli/errors.js";
+import { parseBytes, parseCpus } from "../../internal/cli/units.js";
 import { data_dir_default, http_port_default, raft_port_default } from "../../internal/defaults.js";
 import { parseLogLevel, streamLogger } from "../../internal/log/logger.js";
 import { formatHostPort } from "../../internal/server/peers.js";
@@ -18,6 +19,8 @@ interface DevFlags {
   agentPort: string;
   driver: string;
   logLevel: string;
+  cpus?: string;
+  mem?: string;
 }
 
 export function registerDev(program: Command): void {
@@ -30,6 +33,8 @@ export function registerDev(program: Command): void {
     .option("--raft-port <port>", "Raft port", String(raft_port_default))
     .option("--agent-port <port>", "the agent's port (task logs)", String(agent_http_port_default))
     .option("--driver <driver>", "docker, or mock (fake containers, for trying orch without Docker)", "docker")
+    .option("--cpus <cpus>", "CPUs the node offers to tasks (default: this machine's, less a reserve)")
+    .option("--mem <bytes>", "memory the node offers to tasks, e.g. 4g (default: this machine's, less a reserve)")
     .option("--log-level <level>", "debug, info, warn or error", "info")
     .addHelpText("after", "\nThen, in another terminal:\n  orch run --name hello busybox -- sh -c 'echo hello; sleep 3600'\n  orch ps\n  orch logs hello")
     .action(async (f: DevFlags) => {
@@ -41,6 +46,8 @@ export function registerDev(program: Command): void {
       const raft_port = parsePort("--raft-port", f.raftPort);
       const agent_port = parsePort("--agent-port", f.agentPort);
       if (new Set([http_port, raft_port, agent_port]).size < 3) throw new UsageError("--http-port, --raft-port and --agent-port must differ");
+      const cpus = f.cpus !== undefined ? parseCpus("--cpus", f.cpus) : undefined;
+      const memory_bytes = f.mem !== undefined ? parseBytes("--mem", f.mem) : undefined;
       const logger = streamLogger(log_level);
       const server = await Server.start({
         data_dir: path.join(f.dataDir, "server"),
@@ -62,6 +69,7 @@ export function registerDev(program: Command): void {
           advertise: bind === "0.0.0.0" ? "127.0.0.1" : bind,
           http_port: agent_port,
           driver: f.driver,
+          ...(cpus !== undefined || memory_bytes !== undefined ? { resources: { ...(cpus !== undefined ? { cpus } : {}), ...(memory_bytes !== undefined ? { memory_bytes } : {}) } } : {}),
           logger,
         });
       } catch (err) {
