@@ -127,14 +127,20 @@ export class Agent {
     const { runner, limits, logger } = this.parts;
     let first = true;
     while (!signal.aborted) {
+      // Each round's watch ends with the round, so a failed list() leaves nothing running.
+      const round = new AbortController();
       try {
-        const events = this.driver.watch({ signal })[Symbol.asyncIterator]();
+        const events = this.driver.watch({ signal: AbortSignal.any([signal, round.signal]) })[Symbol.asyncIterator]();
         const next = events.next();
+        // While the engine is down list() fails first; the watch's own failure must not go unhandled.
+        next.catch(() => undefined);
         if (!first) for (const status of await this.driver.list()) runner.onStatus(status);
         first = false;
         for (let item = await next; item.done !== true; item = await events.next()) runner.onStatus(item.value);
       } catch (err) {
         if (!signal.aborted) logger.warn("driver watch failed; listing and watching again", { error: err instanceof Error ? err.message : String(err) });
+      } finally {
+        round.abort();
       }
       await sleep(limits.watch_retry_ms, signal);
       first = false;

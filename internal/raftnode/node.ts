@@ -195,7 +195,10 @@ export class RaftNode {
   }
 
   private wait<T>(table: Map<string, Waiter<T>>, rid: string, submit: () => void): Promise<T> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.failure !== undefined) {
+      // A stopped node (failed disk write, broken invariant, shutdown) answers 503, never the raw error.
+      return Promise.reject(this.failure instanceof NodeError ? this.failure : new NodeError("stopped", `this server stopped: ${this.failure.message}; restart it once the cause is fixed`, 503));
+    }
     if (this.proposals.size + this.confWaiters.size + this.reads.size >= this.opts.pending_requests_max) {
       return Promise.reject(
         new NodeError("overloaded", `${this.opts.pending_requests_max} requests are already waiting on this server: retry with backoff`, 503),

@@ -1,6 +1,6 @@
 // A private Docker engine for the agents: restarting it is a fault that touches nobody else's containers.
 import { spawn } from "node:child_process";
-import { existsSync, openSync, closeSync, readFileSync } from "node:fs";
+import { existsSync, openSync, closeSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { sh, shOk, sleep, waitFor } from "./sh.js";
 
@@ -76,6 +76,10 @@ export class PrivateEngine {
     const deadline = Date.now() + engine_stop_timeout_ms;
     while (Date.now() < deadline && alive(pid)) await sleep(100);
     if (alive(pid)) process.kill(pid, "SIGKILL");
+    // Its containerd can outlive it and keep the metadata database locked, which makes the
+    // next start hang; wait for it, then end it.
+    for (let i = 0; i < 100 && ownContainerd().length > 0; i++) await sleep(100);
+    for (const p of ownContainerd()) process.kill(p, "SIGKILL");
   }
 
   async restart(): Promise<void> {
@@ -113,6 +117,21 @@ export class PrivateEngine {
     await rm(engine_run, { recursive: true, force: true });
     await sh("ip", ["link", "del", engine_bridge]);
   }
+}
+
+/** Pids of the containerd this engine started (its command line names our exec root). */
+function ownContainerd(): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (cmd.startsWith("containerd\0") && cmd.includes(`${engine_run}/exec/containerd`)) out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
 }
 
 function alive(pid: number): boolean {
