@@ -2,7 +2,7 @@
 // committed through Raft; placements/s, submit→placed latency, server memory (JSON lines).
 // Usage: npx tsx scripts/bench/placement.ts [--nodes 10000] [--services 1000] [--tasks-per-service 100]
 //        [--servers 1|3] [--seed 1] [--timeout-s 900] [--poll-ms 250] [--server tsx] [--cpu-prof DIR] [--keep-logs DIR]
-//        [--submit-inflight 32] [--log-level debug]
+//        [--submit-inflight 128] [--log-level debug]
 //
 // No agent runs: every task stays placed-but-not-started (STAGING). What is measured is the
 // leader's loop (frameworks → place() → checkPlan → plan_apply through Raft), not container starts.
@@ -38,7 +38,7 @@ const tasks_total_max = 1_000_000;
 const timeout_s_max = 3_600;
 /** Requests in flight at once while registering nodes and submitting services. */
 const register_inflight_max = 64;
-const submit_inflight_default = 32;
+const submit_inflight_default = 128;
 const submit_inflight_max = 512;
 /** Bound on one HTTP call; a server's own request timeout is 5 s. */
 const http_timeout_ms = 30_000;
@@ -49,6 +49,8 @@ const leader_wait_ms = 30_000;
 /** Retries of one registration or submission refused with 503 (overloaded, no leader) before giving up. */
 const retries_max = 20;
 const nomad_quoted_placements_per_s = 3_750;
+/** Every service accepted, some waiting for room, and nothing placed for this long: the cluster is full. */
+const stalled_ms = 20_000;
 
 interface Options {
   nodes: number;
@@ -303,13 +305,20 @@ async function stopServers(servers: ServerProc[]): Promise<void> {
 
 // ---- HTTP (loopback only)
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+/**
+ * Connections are opened before timing starts and kept: a connection opened while the leader is
+ * busy placing waited seconds for its first answer (seen with orch's HTTP stack, not with a bare
+ * node:http server), which would measure connection set-up under load rather than placement.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: submit_inflight_max });
+/** The poller's own connection, so it never waits for a submitter's. */
+const poll_agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function request(port: number, method: "GET" | "POST", p: string, body?: unknown): Promise<{ status: number; text: string }> {
+function request(port: number, method: "GET" | "POST", p: string, body?: unknown, via = agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = http.request(
-      { host: "127.0.0.1", port, method, path: p, agent, headers: { "content-length": data?.length ?? 0, ...(data !== undefined ? { "content-type": "application/json" } : {}) } },
+      { host: "127.0.0.1", port, method, path: p, agent: via, headers: { "content-length": data?.length ?? 0, ...(data !== undefined ? { "content-type": "application/json" } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         let bytes = 0;
@@ -340,6 +349,24 @@ async function postOk(port: number, p: string, body: unknown, what: string): Pro
     const code = /"code":"([a-z_]+)"/.exec(r.text)?.[1] ?? "?";
     retried.set(`${r.status} ${code}`, (retried.get(`${r.status} ${code}`) ?? 0) + 1);
     await sleep(50 * (attempt + 1));
+  }
+}
+
+/**
+ * Submits one service. A 504 means the commit outlasted the server's wait and may still happen;
+ * submitting again would replace the service's tasks, so look for it first and resubmit only if absent.
+ */
+async function submitService(port: number, spec: ServiceSpec): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await postOk(port, "/v1/services", submitBody(spec), `submitting ${spec.name}`);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.includes("HTTP 504") || attempt >= retries_max) throw err;
+      retried.set("504 timeout", (retried.get("504 timeout") ?? 0) + 1);
+      await sleep(1_000);
+      const r = await request(port, "GET", `/v1/services/${spec.name}?stale`);
+      if (r.status === 200) return;
+    }
   }
 }
 
@@ -458,6 +485,8 @@ async function main(): Promise<void> {
   emit({ bench: "placement", phase: "register", nodes: o.nodes, seconds: round(reg_s, 2), registrations_per_s: Math.round(o.nodes / reg_s), leader_rss_mib: procStatusMiB(leader_pid, "VmRSS") });
 
   // 2. Services, as fast as the API takes them, while a poller watches tasks get placed.
+  await Promise.all(Array.from({ length: o.submit_inflight }, () => request(leader.http_port, "GET", "/v1/status")));
+  await request(leader.http_port, "GET", "/v1/status", undefined, poll_agent);
   const submitted_at = new Map<string, number>();
   const accepted_at = new Map<string, number>();
   const placed_at = new Map<string, number>();
@@ -466,7 +495,7 @@ async function main(): Promise<void> {
   let submit_done_ms = 0;
   const submitting = pool(services, o.submit_inflight, deadline_ms, async (s) => {
     submitted_at.set(s.name, performance.now());
-    await postOk(leader.http_port, "/v1/services", submitBody(s), `submitting ${s.name}`);
+    await submitService(leader.http_port, s);
     accepted_at.set(s.name, performance.now());
   }).then(() => {
     submit_done_ms = performance.now() - t0;
@@ -480,6 +509,8 @@ async function main(): Promise<void> {
   let last_progress = 0;
   let placed_now = 0;
   let pending_reason = "";
+  let progress_at = performance.now();
+  let placed_before = -1;
   while (placed_at.size < o.services) {
     if (submit_error !== undefined) throw submit_error;
     if (Date.now() > deadline_ms) {
@@ -487,7 +518,7 @@ async function main(): Promise<void> {
     }
     await sleep(o.poll_ms);
     const poll_t0 = performance.now();
-    const r = await request(leader.http_port, "GET", "/v1/services?stale").catch(() => undefined);
+    const r = await request(leader.http_port, "GET", "/v1/services?stale", undefined, poll_agent).catch(() => undefined);
     if (r?.status !== 200) continue;
     const now = performance.now();
     polls++;
@@ -495,10 +526,17 @@ async function main(): Promise<void> {
     poll_ms_max = Math.max(poll_ms_max, now - poll_t0);
     const list = JSON.parse(r.text) as ServiceListing;
     placed_now = 0;
+    pending_reason = "";
     for (const svc of list.services) {
       placed_now += Math.min(svc.tasks_active, svc.spec.count);
       if (svc.pending_reason !== "") pending_reason = svc.pending_reason;
       if (svc.tasks_active >= svc.spec.count && !placed_at.has(svc.spec.name) && submitted_at.has(svc.spec.name)) placed_at.set(svc.spec.name, now);
+    }
+    if (placed_now !== placed_before) {
+      placed_before = placed_now;
+      progress_at = now;
+    } else if (accepted_at.size === o.services && pending_reason !== "" && now - progress_at > stalled_ms) {
+      throw new Error(`nothing placed for ${stalled_ms / 1000} s with ${placed_now} of ${tasks_total} tasks placed: ${pending_reason}`);
     }
     if (now - last_progress > 5_000) {
       last_progress = now;
@@ -564,5 +602,6 @@ main()
   })
   .finally(async () => {
     agent.destroy();
+    poll_agent.destroy();
     await cleanupAll();
   });
