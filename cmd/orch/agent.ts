@@ -9,6 +9,7 @@ import { parseBytes, parseCpus } from "../../internal/agent/units.js";
 import { UsageError } from "../../internal/cli/errors.js";
 import { parseHost, parseNonEmpty } from "../../internal/cli/flags.js";
 import { parseLogLevel, streamLogger, type LogLevel } from "../../internal/log/logger.js";
+import { untilStopped } from "./context.js";
 
 export interface AgentFlags {
   join?: string;
@@ -172,13 +173,6 @@ Stopping the agent (SIGTERM) leaves its tasks running; a restart with the same -
       const { log_level, ...options } = compileAgentOptions(flags, process.env);
       const logger = streamLogger(log_level);
       const agent = await Agent.start({ ...options, logger });
-      await new Promise<void>((resolve) => {
-        const stop = (why: string): void => {
-          logger.info(`stopping: ${why}`);
-          void agent.stop().then(resolve, resolve);
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
-      });
+      await untilStopped(logger, () => agent.stop());
     });
 }

@@ -24,3 +24,22 @@ export function table(header: string[], rows: string[][]): string {
   const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
+
+/**
+ * Runs until SIGINT, SIGTERM or `also` (e.g. "this server was removed") asks to stop, then awaits
+ * `stop` once. The long-running commands (server, agent, dev) end through here.
+ */
+export function untilStopped(log: { info(msg: string): void }, stop: () => Promise<void>, also?: (trigger: (why: string) => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const trigger = (why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`stopping: ${why}`);
+      void stop().then(resolve, resolve);
+    };
+    process.once("SIGINT", () => trigger("SIGINT"));
+    process.once("SIGTERM", () => trigger("SIGTERM"));
+    also?.(trigger);
+  });
+}

@@ -10,6 +10,7 @@ import { data_dir_default, http_port_default, raft_port_default } from "../../in
 import { parseLogLevel, streamLogger } from "../../internal/log/logger.js";
 import { formatHostPort } from "../../internal/server/peers.js";
 import { Server } from "../../internal/server/server.js";
+import { untilStopped } from "./context.js";
 
 interface DevFlags {
   dataDir: string;
@@ -77,16 +78,10 @@ export function registerDev(program: Command): void {
         throw err;
       }
       process.stderr.write(`\norch dev is running: API at http://${server.http_addr}, data in ${path.resolve(f.dataDir)}\ntry: orch run --name hello busybox -- sh -c 'echo hello; sleep 3600'\n\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (why: string): void => {
-          logger.info(`stopping: ${why} (containers keep running; orch dev picks them up again)`);
-          void agent
-            .stop()
-            .then(() => server.stop())
-            .then(resolve, resolve);
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
+      // Containers keep running; orch dev picks them up again at its next start.
+      await untilStopped(logger, async () => {
+        await agent.stop();
+        await server.stop();
       });
     });
 }

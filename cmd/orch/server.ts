@@ -10,6 +10,7 @@ import { parseLogLevel, streamLogger, type LogLevel } from "../../internal/log/l
 import type { ServerOptions } from "../../internal/server/config.js";
 import { parseBootstrap, parseHostPort, validName } from "../../internal/server/peers.js";
 import { Server } from "../../internal/server/server.js";
+import { untilStopped } from "./context.js";
 
 interface ServerFlags {
   name?: string;
@@ -127,15 +128,7 @@ Examples:
       const opts = compileServerOptions(flags, process.env);
       const logger = streamLogger(opts.log_level);
       const server = await Server.start({ ...opts, logger });
-      await new Promise<void>((resolve) => {
-        const stop = (why: string): void => {
-          logger.info(`stopping: ${why}`);
-          void server.stop().then(resolve, resolve);
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
-        server.onRemoved(() => stop("this server was removed from the cluster"));
-      });
+      await untilStopped(logger, () => server.stop(), (stop) => server.onRemoved(() => stop("this server was removed from the cluster")));
       logger.info(`server ${server.meta.name} at ${server.http_addr} stopped`);
     });
 }

@@ -2,29 +2,14 @@
 import { describe, expect, it } from "vitest";
 import type { TaskStatus } from "../driver/types.js";
 import { CommandType, type Command, type Envelope } from "./commands.js";
+import { testServiceSpec } from "./fixtures.test-util.js";
 import type { ServiceSpec } from "./services.js";
 import { StateMachine } from "./state.js";
 
 let rid = 0;
 const env = (cmd: Command, at_ms = 1_000): Envelope => ({ rid: `t-${++rid}`, at_ms, cmd });
 
-const spec: ServiceSpec = {
-  name: "web",
-  kind: "service",
-  image: "busybox",
-  cpus: 0.5,
-  memory_bytes: 64 << 20,
-  disk_bytes: 0,
-  count: 2,
-  ports: [],
-  host_ip: "0.0.0.0",
-  constraints: [],
-  restart: "always",
-  retries_max: 3,
-  role: "default",
-  grace_ms: 1000,
-  strategy: "binpack",
-};
+const spec: ServiceSpec = testServiceSpec();
 
 function cluster(): { s: StateMachine; next: () => number } {
   const s = new StateMachine();

@@ -1,13 +1,12 @@
 // The built-in frameworks decide replacements, scale, backoff and job ends from state alone.
 import { describe, expect, it } from "vitest";
 import type { ServiceRecord, ServiceSpec } from "../../fsm/services.js";
+import { testServiceSpec } from "../../fsm/fixtures.test-util.js";
 import type { TaskRecord } from "../../fsm/tasks.js";
 import { restart_backoff_base_ms, serviceWork } from "./frameworks.js";
 
-const spec = (o: Partial<ServiceSpec> = {}): ServiceSpec => ({
-  name: "web", kind: "service", image: "b", cpus: 0.1, memory_bytes: 1 << 24, disk_bytes: 0, count: 3, ports: [], host_ip: "0.0.0.0",
-  constraints: [], restart: "always", retries_max: 2, role: "default", grace_ms: 1000, strategy: "binpack", ...o,
-});
+const spec = (o: Partial<ServiceSpec> = {}): ServiceSpec =>
+  testServiceSpec({ image: "b", cpus: 0.1, memory_bytes: 1 << 24, count: 3, retries_max: 2, ...o });
 const svc = (o: Partial<ServiceRecord> = {}, s: Partial<ServiceSpec> = {}): ServiceRecord => ({
   spec: spec(s), state: "running", created_at_ms: 0, updated_at_ms: 0, version: 5, tasks_made: 0, restarts: 0, completions: 0, failures: 0, pending_reason: "", pending_count: 0, ...o,
 });

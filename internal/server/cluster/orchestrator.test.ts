@@ -2,28 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { CommandType, type Command } from "../../fsm/commands.js";
 import type { ServiceSpec } from "../../fsm/services.js";
+import { testServiceSpec } from "../../fsm/fixtures.test-util.js";
 import { StateMachine } from "../../fsm/state.js";
 import type { Logger } from "../../log/logger.js";
 import type { RaftNode } from "../../raftnode/node.js";
 import { evaluate_tasks_max, Orchestrator } from "./orchestrator.js";
 
-const spec = (name: string, strategy: ServiceSpec["strategy"]): ServiceSpec => ({
-  name,
-  kind: "service",
-  image: "busybox",
-  cpus: 0.01,
-  memory_bytes: 8 << 20,
-  disk_bytes: 0,
-  count: 10_000,
-  ports: [],
-  host_ip: "0.0.0.0",
-  constraints: [],
-  restart: "always",
-  retries_max: 3,
-  role: "default",
-  grace_ms: 1000,
-  strategy,
-});
+const spec = (name: string, strategy: ServiceSpec["strategy"]): ServiceSpec =>
+  testServiceSpec({ name, cpus: 0.01, memory_bytes: 8 << 20, count: 10_000, strategy });
 
 describe("Orchestrator", () => {
   it("places 140,000 tasks waiting at once, binpack then spread, on one node, each once, a bounded batch per evaluation", async () => {

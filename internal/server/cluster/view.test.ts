@@ -2,29 +2,15 @@
 import { describe, expect, it } from "vitest";
 import type { TaskStatus } from "../../driver/types.js";
 import { CommandType, type Command } from "../../fsm/commands.js";
+import { testServiceSpec } from "../../fsm/fixtures.test-util.js";
 import type { ServiceSpec } from "../../fsm/services.js";
 import { StateMachine } from "../../fsm/state.js";
 import { NodeViewCache, nodeViews } from "./view.js";
 
 const GiB = 1024 ** 3;
 
-const spec = (name: string, disk_bytes = 0): ServiceSpec => ({
-  name,
-  kind: "service",
-  image: "busybox",
-  cpus: 0.5,
-  memory_bytes: 64 << 20,
-  disk_bytes,
-  count: 2,
-  ports: [{ container_port: 80, host_port: 8080, protocol: "tcp" }],
-  host_ip: "0.0.0.0",
-  constraints: [],
-  restart: "always",
-  retries_max: 3,
-  role: "default",
-  grace_ms: 1000,
-  strategy: "binpack",
-});
+const spec = (name: string, disk_bytes = 0): ServiceSpec =>
+  testServiceSpec({ name, disk_bytes, ports: [{ container_port: 80, host_port: 8080, protocol: "tcp" }] });
 
 const register = (node_id: string, name: string): Command => ({
   type: CommandType.node_register,
