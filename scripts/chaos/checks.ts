@@ -109,18 +109,23 @@ async function dumpState(addr: string, keys: readonly string[]): Promise<string 
   return parts.join("\n");
 }
 
+/** Bound on dump-and-compare rounds (about a second apart while the cluster is still writing). */
+const same_state_attempts_max = 20;
+
 /** Waits until all servers applied one index, dumps each, and compares; retried while the index moves. */
 export async function checkSameState(addrs: ReadonlyMap<string, string>, keys: readonly string[], applied: () => Promise<number | undefined>): Promise<Verdict> {
   const name = "every server has the same state";
   let lastDiff = "no stable applied index";
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 0; attempt < same_state_attempts_max; attempt++) {
     const before = await applied();
     if (before === undefined) continue;
     const dumps = new Map<string, string | undefined>();
     for (const [n, addr] of addrs) dumps.set(n, await dumpState(addr, keys));
     const after = await applied();
     if (after !== before) {
+      // Still writing (a task restarting after the faults, say): let it settle, then look again.
       lastDiff = `applied index moved from ${before} to ${after} while reading`;
+      await sleep(1_000);
       continue;
     }
     const [first, ...rest] = [...dumps];
@@ -203,6 +208,7 @@ export async function checkServicesAndContainers(addrs: readonly string[], engin
   }
   const kept: string[] = [];
   for (const it of intents.values()) {
+    if (it.contradiction !== undefined) kept.push(`${it.name}: ${it.contradiction}`);
     if (!it.acknowledged) continue;
     const s = last.c.services.find((x) => x.spec.name === it.name);
     if (it.stopped && s !== undefined && s.state === "running") kept.push(`${it.name}: stop was acknowledged but it is running`);

@@ -139,8 +139,10 @@ export async function runChaos(o: ChaosOptions): Promise<Summary> {
       lost.detail = `${unread.length} keys could not be read at the end (first ${unread[0]}); ${lost.detail}`;
     }
     verdicts.push(lost);
+    // Services first: that check waits for restarts to settle, so the state compared next holds still.
+    const serviceVerdicts = await checkServicesAndContainers(addrList, engine, services.intents);
     verdicts.push(await checkSameState(addrs, keys, () => waitConverged(addrs, 20_000)));
-    verdicts.push(...(await checkServicesAndContainers(addrList, engine, services.intents)));
+    verdicts.push(...serviceVerdicts);
     const crashes: string[] = [];
     for (const name of [...procs.servers.keys(), ...procs.agents.keys()]) {
       for (const e of procs.get(name).unexpectedExits) crashes.push(`${name} exited by itself (code ${e.code}, signal ${e.signal}) at t=${Math.round((e.at_ms - started_ms) / 1000)}s`);

@@ -17,6 +17,8 @@ export interface ServiceIntent {
   stopped: boolean;
   /** Whether that last operation was acknowledged (else its outcome is unknown). */
   acknowledged: boolean;
+  /** Set when an answer contradicted an acknowledged change (a 404 for a service known to exist). */
+  contradiction?: string;
 }
 
 export class ServiceWorkload {
@@ -79,12 +81,23 @@ export class ServiceWorkload {
       this.counts.acknowledged++;
       this.intents.set(name, { name, count, stopped, acknowledged: true });
     } else if (r.kind === "refused") {
-      // A definite no: nothing changed. A 404 means the service does not exist (its run was
-      // lost while indeterminate), so stop picking it.
+      // A definite no: nothing changed. A 404 says the service does not exist, so stop picking it.
+      // After an acknowledged run or scale that is a contradiction (the server answered from
+      // state that had lost or not yet seen the change). After an indeterminate one it only says
+      // the change has not happened yet: it may still take effect later, so the outcome stays unknown.
       this.counts.refused++;
       const why = `HTTP ${r.status} ${errorCode(r.body)}`;
       this.refusedReasons.set(why, (this.refusedReasons.get(why) ?? 0) + 1);
-      if (prev === undefined || r.status === 404) this.intents.set(name, { name, count: 0, stopped: true, acknowledged: true });
+      if (r.status === 404) {
+        const contradicts = prev !== undefined && prev.acknowledged && !prev.stopped;
+        this.intents.set(name, {
+          name,
+          count: 0,
+          stopped: true,
+          acknowledged: prev === undefined || contradicts,
+          ...(contradicts ? { contradiction: `acknowledged with count ${prev.count}, later answered 404 not_found` } : {}),
+        });
+      } else if (prev === undefined) this.intents.set(name, { name, count: 0, stopped: true, acknowledged: true });
     } else {
       this.counts.indeterminate++;
       this.intents.set(name, { name, count, stopped, acknowledged: false });

@@ -7,7 +7,7 @@ import { assignmentsOf } from "../cluster/assignments.js";
 import { HttpError } from "./errors.js";
 import { nodeIdField, registerRequest, statusRequest } from "./agent-validate.js";
 import { json_body_bytes_max, jsonObject, onlyQuery } from "./validate.js";
-import type { ServerView } from "./view.js";
+import { lookupCurrent, type ServerView } from "./view.js";
 
 /** Status batches are larger than other JSON bodies: up to 256 updates with messages. */
 const status_body_bytes_max = 1024 * 1024;
@@ -47,16 +47,16 @@ export function agentRoutes(app: Hono, s: ServerView): void {
   app.post("/v1/agent/status", limit(status_body_bytes_max), async (c) => {
     onlyQuery(c.req.query(), []);
     const req = statusRequest(await jsonObject(c.req));
-    if (s.fsm.nodes.get(req.node_id) === undefined) throw new HttpError(404, "unknown_node", `no node ${req.node_id}: register first`);
+    if ((await lookupCurrent(s, () => s.fsm.nodes.get(req.node_id))) === undefined) throw new HttpError(404, "unknown_node", `no node ${req.node_id}: register first`);
     if (req.updates.length === 0) return c.json<StatusResponse>({ acked: [] }, 200);
     const r = await s.node.propose({ type: CommandType.task_status, node_id: req.node_id, updates: req.updates });
     return c.json<StatusResponse>({ acked: "acked" in r ? r.acked : [] }, 200);
   });
 
-  app.get("/v1/agent/assignments", (c) => {
+  app.get("/v1/agent/assignments", async (c) => {
     onlyQuery(c.req.query(), ["node_id"]);
     const node_id = nodeIdField({ node_id: c.req.query("node_id") });
-    if (s.fsm.nodes.get(node_id) === undefined) throw new HttpError(404, "unknown_node", `no node ${node_id}: register first`);
+    if ((await lookupCurrent(s, () => s.fsm.nodes.get(node_id))) === undefined) throw new HttpError(404, "unknown_node", `no node ${node_id}: register first`);
     const enc = new TextEncoder();
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });

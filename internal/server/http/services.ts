@@ -10,7 +10,7 @@ import { HttpError } from "./errors.js";
 import { count_max, serviceSpec } from "./service-validate.js";
 import { taskView } from "./tasks.js";
 import { json_body_bytes_max, jsonObject, onlyQuery } from "./validate.js";
-import type { ServerView } from "./view.js";
+import { lookupCurrent, type ServerView } from "./view.js";
 
 export interface ServiceView extends ServiceRecord {
   tasks_running: number;
@@ -39,10 +39,27 @@ function nameFromImage(image: unknown): string {
   return `${base.replace(/^-+/, "") || "task"}-${randomBytes(2).toString("hex")}`;
 }
 
+function notFound(name: string): HttpError {
+  return new HttpError(404, "not_found", `no service or job named ${JSON.stringify(name)}; orch ps lists them`);
+}
+
 function found(s: ServerView, name: string): ServiceRecord {
   const svc = s.fsm.services.get(name);
-  if (svc === undefined) throw new HttpError(404, "not_found", `no service or job named ${JSON.stringify(name)}; orch ps lists them`);
+  if (svc === undefined) throw notFound(name);
   return svc;
+}
+
+/** For changes: a miss is confirmed against linearizable state before it becomes a 404. */
+async function foundCurrent(s: ServerView, name: string): Promise<ServiceRecord> {
+  const svc = await lookupCurrent(s, () => s.fsm.services.get(name));
+  if (svc === undefined) throw notFound(name);
+  return svc;
+}
+
+/** The state machine's refusal as an HTTP error: "unknown" means the service went away meanwhile. */
+function refused(name: string, r: object): HttpError {
+  if ("code" in r && r.code === "unknown") return notFound(name);
+  return new HttpError(409, "rejected", "message" in r && typeof r.message === "string" ? r.message : "not accepted");
 }
 
 async function read(s: ServerView, stale: string | undefined): Promise<void> {
@@ -86,18 +103,18 @@ export function serviceRoutes(app: Hono, s: ServerView): void {
     const body = await jsonObject(c.req);
     const count = body["count"];
     if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > count_max) throw new HttpError(400, "bad_field", `count must be a whole number from 0 to ${count_max}`);
-    const svc = found(s, c.req.param("name"));
+    const svc = await foundCurrent(s, c.req.param("name"));
     if (svc.spec.kind !== "service") throw new HttpError(409, "not_a_service", `${svc.spec.name} is a job; jobs run to completion and do not scale`);
     const r = await s.node.propose({ type: CommandType.service_scale, name: svc.spec.name, count });
-    if (!("service" in r)) throw new HttpError(409, "rejected", "message" in r ? r.message : "not accepted");
+    if (!("service" in r)) throw refused(svc.spec.name, r);
     return c.json(serviceView(s.fsm, r.service), 200);
   });
 
   app.delete("/v1/services/:name", async (c) => {
     onlyQuery(c.req.query(), []);
-    const svc = found(s, c.req.param("name"));
+    const svc = await foundCurrent(s, c.req.param("name"));
     const r = await s.node.propose({ type: CommandType.service_stop, name: svc.spec.name });
-    if (!("service" in r)) throw new HttpError(409, "rejected", "message" in r ? r.message : "not accepted");
+    if (!("service" in r)) throw refused(svc.spec.name, r);
     return c.json(serviceView(s.fsm, r.service), 200);
   });
 }

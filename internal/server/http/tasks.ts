@@ -5,7 +5,7 @@ import type { StateMachine } from "../../fsm/state.js";
 import { isTerminalState, type TaskRecord } from "../../fsm/tasks.js";
 import { HttpError } from "./errors.js";
 import { onlyQuery } from "./validate.js";
-import type { ServerView } from "./view.js";
+import { lookupCurrent, type ServerView } from "./view.js";
 
 /** Bound on connecting to an agent for logs (the stream itself may last). */
 const agent_connect_timeout_ms = 5_000;
@@ -19,9 +19,13 @@ export function taskView(fsm: StateMachine, t: TaskRecord): TaskView {
   return { ...t, node_name: fsm.nodes.get(t.node_id)?.name ?? t.node_id };
 }
 
+function notFound(id: string): HttpError {
+  return new HttpError(404, "not_found", `no task ${JSON.stringify(id)}; orch ps lists them (ended tasks are forgotten after a while)`);
+}
+
 function found(s: ServerView, id: string): TaskRecord {
   const t = s.fsm.tasks.get(id);
-  if (t === undefined) throw new HttpError(404, "not_found", `no task ${JSON.stringify(id)}; orch ps lists them (ended tasks are forgotten after a while)`);
+  if (t === undefined) throw notFound(id);
   return t;
 }
 
@@ -48,7 +52,9 @@ export function taskRoutes(app: Hono, s: ServerView): void {
 
   app.delete("/v1/tasks/:id", async (c) => {
     onlyQuery(c.req.query(), []);
-    const t = found(s, c.req.param("id"));
+    const id = c.req.param("id");
+    const t = await lookupCurrent(s, () => s.fsm.tasks.get(id));
+    if (t === undefined) throw notFound(id);
     const r = await s.node.propose({ type: CommandType.task_stop, task_id: t.task_id, message: "stopped on request" });
     if (!("task" in r)) throw new HttpError(404, "not_found", "message" in r ? r.message : "not found");
     return c.json(taskView(s.fsm, r.task), 200);

@@ -57,3 +57,16 @@ export interface ServerView {
   /** Leader only: removes a server by name. */
   removeMember(name: string): Promise<{ id: number; name: string }>;
 }
+
+/**
+ * Looks something up for a change request. Local state may trail the leader, so a miss is
+ * confirmed by a linearizable read before the caller answers "no such thing": a definite
+ * refusal must never come from stale state (the chaos suite caught a 404 for a service whose
+ * creation had already committed).
+ */
+export async function lookupCurrent<T>(s: ServerView, get: () => T | undefined): Promise<T | undefined> {
+  const local = get();
+  if (local !== undefined) return local;
+  await s.node.linearizableRead();
+  return get();
+}
