@@ -22,6 +22,11 @@ import { NodeError } from "./errors.js";
 
 /** Messages a leader sends to replicate: none of them acknowledges anything. */
 const replication_types: ReadonlySet<string> = new Set(["MsgApp", "MsgHeartbeat", "MsgSnap"]);
+/**
+ * Requests a follower forwards to the leader (a proposal, a read index, a leadership
+ * transfer): they promise nothing about this server's log, so they never wait for its disk.
+ */
+const forwarded_types: ReadonlySet<string> = new Set(["MsgProp", "MsgReadIndex", "MsgTransferLeader"]);
 
 export interface NodeTransport {
   send(messages: readonly Message[]): void;
@@ -319,7 +324,7 @@ export class RaftNode {
     const term_vote_durable = rd.hardState === undefined || (rd.hardState.term === this.durable.term && rd.hardState.vote === this.durable.vote);
     const early: Message[] = [];
     const late: Message[] = [];
-    for (const m of rd.messages) (term_vote_durable && replication_types.has(m.type) ? early : late).push(m);
+    for (const m of rd.messages) ((term_vote_durable && replication_types.has(m.type)) || forwarded_types.has(m.type) ? early : late).push(m);
     if (early.length > 0) this.opts.transport.send(early);
     // 1. persist: one batch, synced when Raft says so (group commit of every proposal in it).
     // A Ready that only moves the commit index writes nothing: the commit index need not be

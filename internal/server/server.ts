@@ -121,7 +121,8 @@ export class Server implements ServerView {
 
       // A request the adaptor cannot turn into a Request (bad Host, unparsable URL) and one Node's
       // parser refuses both get the JSON error shape every other answer has.
-      const listener = getRequestListener((req: Request) => ref.app!.fetch(req), {
+      // The adaptor's env ({ incoming, outgoing }) goes through: routes read bodies from incoming (http/body.ts).
+      const listener = getRequestListener((req: Request, env) => ref.app!.fetch(req, env), {
         errorHandler: (err) =>
           new Response(JSON.stringify({ error: { code: "bad_request", message: `the request cannot be read: ${err instanceof Error ? err.message : String(err)}` } }), {
             status: 400,
@@ -225,7 +226,7 @@ export class Server implements ServerView {
     };
   }
 
-  async forwardToLeader(req: Request): Promise<Response> {
+  async forwardToLeader(req: Request, read_body?: Uint8Array): Promise<Response> {
     if (req.headers.get("x-orch-forwarded") !== null) {
       throw new NodeError("no_leader", "leadership moved while the request was forwarded: retry", 503);
     }
@@ -235,7 +236,7 @@ export class Server implements ServerView {
     const headers = new Headers(req.headers);
     headers.set("x-orch-forwarded", this.meta.name);
     headers.delete("host");
-    const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+    const body = req.method === "GET" || req.method === "HEAD" ? undefined : (read_body ?? new Uint8Array(await req.arrayBuffer()));
     try {
       const res = await fetch(`http://${leader.http_addr}${url.pathname}${url.search}`, {
         method: req.method,

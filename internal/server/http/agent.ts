@@ -1,9 +1,9 @@
 // Agent routes: register, heartbeat, the assignment stream (NDJSON), status updates with acks.
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { assignments_keepalive_ms, type AssignmentLine, type HeartbeatResponse, type RegisterResponse, type StatusResponse } from "../../api/agent.js";
 import { CommandType } from "../../fsm/commands.js";
 import { assignmentsOf } from "../cluster/assignments.js";
+import { bodyOf, jsonBodyLimit } from "./body.js";
 import { HttpError } from "./errors.js";
 import { nodeIdField, registerRequest, statusRequest } from "./agent-validate.js";
 import { json_body_bytes_max, jsonObject, onlyQuery } from "./validate.js";
@@ -12,18 +12,12 @@ import { lookupCurrent, type ServerView } from "./view.js";
 /** Status batches are larger than other JSON bodies: up to 256 updates with messages. */
 const status_body_bytes_max = 1024 * 1024;
 
-const limit = (max: number) =>
-  bodyLimit({
-    maxSize: max,
-    onError: () => {
-      throw new HttpError(413, "body_too_large", `the body is larger than ${max} bytes`);
-    },
-  });
+const limit = jsonBodyLimit;
 
 export function agentRoutes(app: Hono, s: ServerView): void {
   app.post("/v1/agent/register", limit(json_body_bytes_max), async (c) => {
     onlyQuery(c.req.query(), []);
-    const req = registerRequest(await jsonObject(c.req));
+    const req = registerRequest(jsonObject(c));
     const r = await s.node.propose({ type: CommandType.node_register, ...req });
     if (!r.ok) throw new HttpError(409, "rejected", "message" in r ? r.message : "registration refused");
     const body: RegisterResponse = {
@@ -37,8 +31,8 @@ export function agentRoutes(app: Hono, s: ServerView): void {
 
   app.post("/v1/agent/heartbeat", limit(json_body_bytes_max), async (c) => {
     onlyQuery(c.req.query(), []);
-    if (!s.isLeader()) return s.forwardToLeader(c.req.raw);
-    const node_id = nodeIdField(await jsonObject(c.req));
+    if (!s.isLeader()) return s.forwardToLeader(c.req.raw, bodyOf(c));
+    const node_id = nodeIdField(jsonObject(c));
     if (!s.liveness.heartbeat(node_id, Date.now())) throw new HttpError(404, "unknown_node", `no node ${node_id}: register first`);
     const body: HeartbeatResponse = { ok: true, heartbeat_interval_ms: s.liveness.opts.heartbeat_interval_ms, heartbeat_ttl_ms: s.liveness.opts.heartbeat_ttl_ms };
     return c.json(body, 200);
@@ -46,7 +40,7 @@ export function agentRoutes(app: Hono, s: ServerView): void {
 
   app.post("/v1/agent/status", limit(status_body_bytes_max), async (c) => {
     onlyQuery(c.req.query(), []);
-    const req = statusRequest(await jsonObject(c.req));
+    const req = statusRequest(jsonObject(c));
     if ((await lookupCurrent(s, () => s.fsm.nodes.get(req.node_id))) === undefined) throw new HttpError(404, "unknown_node", `no node ${req.node_id}: register first`);
     if (req.updates.length === 0) return c.json<StatusResponse>({ acked: [] }, 200);
     const r = await s.node.propose({ type: CommandType.task_status, node_id: req.node_id, updates: req.updates });

@@ -1,9 +1,9 @@
 // Key-value routes: PUT raw bodies, GET values back, compare-and-set, list, linearizable by default.
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { base64Bytes } from "../../fsm/base64.js";
 import { CommandType } from "../../fsm/commands.js";
 import type { ApplyResult } from "../../fsm/state.js";
+import { bodyOf, readBody } from "./body.js";
 import { HttpError } from "./errors.js";
 import { checkKey, kv_list_limit_max, kv_value_bytes_max, onlyQuery, optionalIndex } from "./validate.js";
 import type { ServerView } from "./view.js";
@@ -57,18 +57,13 @@ export function kvRoutes(app: Hono, s: ServerView): void {
 
   app.put(
     key_route,
-    bodyLimit({
-      maxSize: kv_value_bytes_max,
-      onError: () => {
-        throw new HttpError(413, "value_too_large", `the value is larger than ${kv_value_bytes_max} bytes; store large data elsewhere and keep a reference here`);
-      },
-    }),
+    readBody(kv_value_bytes_max, () => new HttpError(413, "value_too_large", `the value is larger than ${kv_value_bytes_max} bytes; store large data elsewhere and keep a reference here`)),
     async (c) => {
       onlyQuery(c.req.query(), ["cas"]);
       const key = checkKey(c.req.param("key"));
       const cas = optionalIndex("cas", c.req.query("cas"));
-      const value = new Uint8Array(await c.req.arrayBuffer());
-      const r = await s.node.propose({ type: CommandType.kv_put, key, value_b64: Buffer.from(value).toString("base64"), ...(cas !== undefined ? { cas } : {}) });
+      const value = bodyOf(c);
+      const r = await s.node.propose({ type: CommandType.kv_put, key, value_b64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64"), ...(cas !== undefined ? { cas } : {}) });
       return answer(c, r);
     },
   );

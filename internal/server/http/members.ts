@@ -1,6 +1,6 @@
 // Membership routes: list, join (add a learner), remove. Changes run on the leader.
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyOf, jsonBodyLimit } from "./body.js";
 import { HttpError } from "./errors.js";
 import { json_body_bytes_max, jsonObject, onlyQuery, stringField } from "./validate.js";
 import type { ServerView } from "./view.js";
@@ -17,16 +17,11 @@ export function memberRoutes(app: Hono, s: ServerView): void {
 
   app.post(
     "/v1/members",
-    bodyLimit({
-      maxSize: json_body_bytes_max,
-      onError: () => {
-        throw new HttpError(413, "body_too_large", `the body is larger than ${json_body_bytes_max} bytes`);
-      },
-    }),
+    jsonBodyLimit(json_body_bytes_max),
     async (c) => {
       onlyQuery(c.req.query(), []);
-      if (!s.isLeader()) return s.forwardToLeader(c.req.raw);
-      const body = await jsonObject(c.req);
+      if (!s.isLeader()) return s.forwardToLeader(c.req.raw, bodyOf(c));
+      const body = jsonObject(c);
       const name = stringField(body, "name", 63);
       const raft_addr = stringField(body, "raft_addr");
       const http_addr = stringField(body, "http_addr");

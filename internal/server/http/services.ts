@@ -1,11 +1,11 @@
 // Service and job routes: run (create or update), list, inspect, scale, stop.
 import { randomBytes } from "node:crypto";
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { CommandType } from "../../fsm/commands.js";
 import type { ServiceRecord } from "../../fsm/services.js";
 import type { StateMachine } from "../../fsm/state.js";
 import { isTerminalState } from "../../fsm/tasks.js";
+import { jsonBodyLimit } from "./body.js";
 import { HttpError } from "./errors.js";
 import { count_max, serviceSpec } from "./service-validate.js";
 import { taskView } from "./tasks.js";
@@ -26,12 +26,7 @@ export function serviceView(fsm: StateMachine, svc: ServiceRecord): ServiceView 
   };
 }
 
-const limit = bodyLimit({
-  maxSize: json_body_bytes_max,
-  onError: () => {
-    throw new HttpError(413, "body_too_large", `the body is larger than ${json_body_bytes_max} bytes`);
-  },
-});
+const limit = jsonBodyLimit(json_body_bytes_max);
 
 /** A default name from the image: "nginx:1.25" → "nginx-3f9a". */
 function nameFromImage(image: unknown): string {
@@ -69,7 +64,7 @@ async function read(s: ServerView, stale: string | undefined): Promise<void> {
 export function serviceRoutes(app: Hono, s: ServerView): void {
   app.post("/v1/services", limit, async (c) => {
     onlyQuery(c.req.query(), []);
-    const body = await jsonObject(c.req);
+    const body = jsonObject(c);
     const spec = serviceSpec(body, nameFromImage(body["image"]));
     const nodes = s.fsm.nodes.all().filter((n) => n.status === "ready");
     if (nodes.length > 0) {
@@ -100,7 +95,7 @@ export function serviceRoutes(app: Hono, s: ServerView): void {
 
   app.post("/v1/services/:name/scale", limit, async (c) => {
     onlyQuery(c.req.query(), []);
-    const body = await jsonObject(c.req);
+    const body = jsonObject(c);
     const count = body["count"];
     if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > count_max) throw new HttpError(400, "bad_field", `count must be a whole number from 0 to ${count_max}`);
     const svc = await foundCurrent(s, c.req.param("name"));

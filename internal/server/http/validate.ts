@@ -1,5 +1,9 @@
 // Checks for request parts shared by the routes; each failure names the part and the rule.
+import type { Context } from "hono";
+import { bodyOf } from "./body.js";
 import { HttpError } from "./errors.js";
+
+const utf8 = new TextDecoder();
 
 /** Longest key accepted, in UTF-8 bytes. */
 export const kv_key_bytes_max = 512;
@@ -40,16 +44,15 @@ export function onlyQuery(query: Record<string, string>, allowed: readonly strin
   }
 }
 
-/** Parses a JSON object body, refusing anything else with a message that says why. */
-export async function jsonObject(req: { text(): Promise<string>; header(name: string): string | undefined }): Promise<Record<string, unknown>> {
-  const type = req.header("content-type") ?? "";
+/** Parses the JSON object body read by the readBody middleware, refusing anything else with a message that says why. */
+export function jsonObject(c: Context): Record<string, unknown> {
+  const type = c.req.header("content-type") ?? "";
   if (type !== "" && !type.startsWith("application/json")) {
     throw new HttpError(415, "bad_content_type", `send the body as application/json, not ${type}`);
   }
-  const text = await req.text();
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(utf8.decode(bodyOf(c)));
   } catch (err) {
     throw new HttpError(400, "bad_json", `the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -50,8 +50,8 @@ export interface ServerView {
   /** Why this server is not ready to serve, or null when it is. */
   notReady(): string | null;
   isLeader(): boolean;
-  /** Sends the request to the leader's HTTP address and returns its answer. */
-  forwardToLeader(req: Request): Promise<Response>;
+  /** Sends the request (with its body, already read, if it has one) to the leader's HTTP address and returns its answer. */
+  forwardToLeader(req: Request, body?: Uint8Array): Promise<Response>;
   /** Leader only: adds a server as a learner (it is promoted once caught up). */
   addMember(req: JoinRequest): Promise<JoinResponse>;
   /** Leader only: removes a server by name. */
