@@ -15,6 +15,7 @@ export interface CompiledConfig {
   readonly maxPendingReadIndexRequests: number;
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
+  readonly coalesceMessages: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -44,6 +45,7 @@ export function compileConfig(c: Config): CompiledConfig {
     maxPendingReadIndexRequests: positiveInt("maxPendingReadIndexRequests", c.maxPendingReadIndexRequests ?? 4096),
     preVote: c.preVote ?? true,
     checkQuorum: c.checkQuorum ?? true,
+    coalesceMessages: c.coalesceMessages ?? false,
   };
   if (out.heartbeatTicks >= out.electionTicks) {
     throw new RaftConfigError(

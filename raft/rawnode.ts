@@ -33,6 +33,7 @@
  *
  * A broken invariant throws RaftInvariantError; the node must then be dropped, not reused.
  */
+import { coalesceMessages } from "./coalesce.js";
 import { encodeConfChange } from "./confchange_codec.js";
 import { Raft } from "./raft.js";
 import {
@@ -207,7 +208,7 @@ export class RawNode {
         readStates: r.readStates,
         entries,
         committedEntries: r.raftLog.nextCommittedEnts(),
-        messages: r.msgs,
+        messages: r.cfg.coalesceMessages ? coalesceMessages(r.msgs, r.cfg.maxSizePerMsgBytes) : r.msgs,
         mustSync:
           entries.length > 0 ||
           snapshot !== undefined ||

@@ -15,6 +15,7 @@ export interface NetworkOptions {
   readonly maxInflightMsgs?: number;
   readonly maxUncommittedEntriesBytes?: number;
   readonly learners?: readonly NodeId[];
+  readonly coalesceMessages?: boolean;
 }
 
 /** One member: its durable storage survives crashes, everything else is rebuilt. */
@@ -86,6 +87,7 @@ export class Network {
       ...(o.maxSizePerMsgBytes !== undefined ? { maxSizePerMsgBytes: o.maxSizePerMsgBytes } : {}),
       ...(o.maxInflightMsgs !== undefined ? { maxInflightMsgs: o.maxInflightMsgs } : {}),
       ...(o.maxUncommittedEntriesBytes !== undefined ? { maxUncommittedEntriesBytes: o.maxUncommittedEntriesBytes } : {}),
+      ...(o.coalesceMessages !== undefined ? { coalesceMessages: o.coalesceMessages } : {}),
     };
   }
 

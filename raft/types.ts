@@ -173,6 +173,11 @@ export interface Config {
   readonly preVote?: boolean;
   /** Leader steps down without a live quorum; followers honour a leader lease. Default true. */
   readonly checkQuorum?: boolean;
+  /**
+   * Merge each Ready's messages that say one thing in pieces (contiguous appends to one peer,
+   * successive acknowledgements): see coalesce.ts. Default false (tests count messages).
+   */
+  readonly coalesceMessages?: boolean;
 }
 
 /** The state a restarted node finds in storage. */

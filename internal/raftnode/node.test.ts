@@ -119,6 +119,23 @@ describe("RaftNode", () => {
     for (const [id, f] of c.fsms) if (id !== first.id) for (const k of acked) expect(f.kv.get(k)).toBeDefined();
   });
 
+  it("waits, past snapshot_entries, until the log since the last snapshot is as large as that snapshot", async () => {
+    const c = await cluster({ snapshot_entries: 20 });
+    const leader = await until("a leader", () => leaderOf(c));
+    const store = c.stores.get(leader.id)!;
+    // A large state: 30 values of 8 KiB, then a first snapshot once 20 entries were applied.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => leader.propose(put(`big${i}`, "x".repeat(8192)))));
+    await until("a first snapshot", () => store.snapshot().metadata.index >= 20);
+    const first = store.snapshot();
+    expect(first.data.byteLength).toBeGreaterThan(20 * 8192);
+    // 60 small writes: past snapshot_entries, far below the snapshot's size; no new snapshot.
+    for (let i = 0; i < 60; i++) await leader.propose(put(`s${i}`, "y"));
+    expect(store.snapshot().metadata.index).toBe(first.metadata.index);
+    // Writes as large as the state: a second snapshot follows.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => leader.propose(put(`big${i}`, "z".repeat(8192)))));
+    await until("a second snapshot", () => store.snapshot().metadata.index > first.metadata.index);
+  });
+
   it("snapshots, compacts, and restarts a server from its own disk", async () => {
     const c = await cluster({ snapshot_entries: 20 });
     const leader = await until("a leader", () => leaderOf(c));

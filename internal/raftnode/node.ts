@@ -45,8 +45,16 @@ export interface RaftNodeOptions {
   heartbeat_ticks?: number;
   /** Seed for election timeouts; defaults to something unique per process. */
   seed?: number;
-  /** Snapshot the state machine once this many entries were applied since the last one. */
+  /**
+   * Snapshot the state machine once this many entries were applied since the last one and
+   * their payload reached the size of the last snapshot (so a large state is not rewritten
+   * every few thousand small writes: the snapshot costs at most about what was written).
+   */
   snapshot_entries?: number;
+  /** Snapshot regardless (past snapshot_entries) once the log since the last one holds this many payload bytes: bounds memory. */
+  snapshot_log_bytes_max?: number;
+  /** Snapshot regardless once this many entries were applied since the last one: bounds memory for small entries. */
+  snapshot_entries_max?: number;
   /** Entries kept behind a snapshot so slightly slow followers catch up without one. */
   snapshot_catchup_entries?: number;
   /** Bound on proposals and reads waiting for their result. */
@@ -62,6 +70,8 @@ export const defaults = {
   election_ticks: 10,
   heartbeat_ticks: 1,
   snapshot_entries: 10_000,
+  snapshot_log_bytes_max: 256 * 1024 * 1024,
+  snapshot_entries_max: 500_000,
   snapshot_catchup_entries: 5_000,
   pending_requests_max: 16_384,
   request_timeout_ms: 5_000,
@@ -93,6 +103,8 @@ export class RaftNode {
   /** Term and vote as last written to disk. */
   private durable: { term: number; vote: NodeId };
   private ticks = 0;
+  /** Payload bytes of the entries applied since the last snapshot. */
+  private log_bytes_since_snapshot = 0;
   private idleResolvers: (() => void)[] = [];
 
   constructor(options: RaftNodeOptions) {
@@ -109,6 +121,7 @@ export class RaftNode {
       applied: snap.metadata.index,
       preVote: true,
       checkQuorum: true,
+      coalesceMessages: true,
     });
     const hs = this.raw.status().hardState;
     this.durable = { term: hs.term, vote: hs.vote };
@@ -347,6 +360,7 @@ export class RaftNode {
     // 3. apply.
     if (rd.snapshot !== undefined) {
       this.opts.fsm.restore(rd.snapshot.data, rd.snapshot.metadata.index);
+      this.log_bytes_since_snapshot = 0;
       this.opts.onMembershipChange?.();
     }
     for (const e of rd.committedEntries) this.apply(e);
@@ -379,6 +393,7 @@ export class RaftNode {
       fsm.advance(e.index);
       return;
     }
+    this.log_bytes_since_snapshot += e.data.byteLength;
     const env = decodeEnvelope(e.data);
     settle(this.proposals, env.rid, fsm.apply(e.index, env));
   }
@@ -396,18 +411,24 @@ export class RaftNode {
   private async maybeSnapshot(): Promise<void> {
     const st = this.opts.storage;
     const applied = this.opts.fsm.applied_index;
-    const snapIndex = st.snapshot().metadata.index;
-    if (applied - snapIndex < this.opts.snapshot_entries) return;
+    const held = st.snapshot();
+    const entries = applied - held.metadata.index;
+    if (entries < this.opts.snapshot_entries) return;
+    const bytes_due = Math.min(held.data.byteLength, this.opts.snapshot_log_bytes_max);
+    if (this.log_bytes_since_snapshot < bytes_due && entries < this.opts.snapshot_entries_max) return;
+    const started = Date.now();
     const conf = this.raw.status().confState;
     // A restart reads the commit index back and requires it to reach the snapshot: write it first.
     if (this.unwritten_hard_state !== undefined) {
       await st.save({ entries: [], hardState: this.unwritten_hard_state }, false);
       this.unwritten_hard_state = undefined;
     }
-    await st.createSnapshot(applied, conf, this.opts.fsm.snapshot());
+    const data = this.opts.fsm.snapshot();
+    await st.createSnapshot(applied, conf, data);
+    this.log_bytes_since_snapshot = 0;
     const compactTo = applied - this.opts.snapshot_catchup_entries;
     if (compactTo >= st.firstIndex()) await st.compact(compactTo);
-    this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1) });
+    this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, took_ms: Date.now() - started });
   }
 }
 

@@ -81,6 +81,7 @@ export class SimNode {
       applied: snapshot.metadata.index,
       preVote: timings.preVote,
       checkQuorum: timings.checkQuorum,
+      coalesceMessages: true, // as the server runs it
     });
     this.state = new VolatileState(
       raft,
