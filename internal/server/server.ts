@@ -1,7 +1,7 @@
 // One orch server: LevelDB storage, Raft node, server-to-server transport and the HTTP API,
 // started from a data folder that says which cluster it belongs to.
 import { mkdir } from "node:fs/promises";
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
@@ -23,6 +23,7 @@ import { AssignmentHub } from "./cluster/hub.js";
 import { Liveness } from "./cluster/liveness.js";
 import { Orchestrator } from "./cluster/orchestrator.js";
 import { buildApp } from "./http/app.js";
+import { kvKeyHandler } from "./http/kv.js";
 import { HttpError } from "./http/errors.js";
 import type { JoinRequest, JoinResponse, MemberStatus, ServerView, StatusBody } from "./http/view.js";
 import { joinCluster } from "./join.js";
@@ -100,7 +101,7 @@ export class Server implements ServerView {
       const t = new Transport({ cluster_id: meta.cluster_id, node_id: meta.node_id, listen_host: cfg.bind, listen_port: cfg.raft_port, logger: log });
       transport = t;
       const fsm = new StateMachine();
-      const ref: { server?: Server; app?: Hono } = {};
+      const ref: { server?: Server; app?: Hono; kvKey?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
       const node = new RaftNode({
         id: meta.node_id,
         storage,
@@ -130,12 +131,16 @@ export class Server implements ServerView {
           }),
       });
       // Node would answer a request without Host itself, with an empty 400; let the listener answer it.
-      const h = createServer({ requireHostHeader: false }, (req, res) => void listener(req, res));
+      // The routes of one key take Node's request directly (http/kv.ts); everything else goes to hono.
+      const h = createServer({ requireHostHeader: false }, (req, res) => {
+        if (ref.kvKey?.(req, res) !== true) void listener(req, res);
+      });
       h.on("clientError", clientErrorAnswer);
       http = h;
       const server = new Server(cfg, meta, fsm, storage, t, node, h, log);
       ref.server = server;
       ref.app = buildApp(server);
+      ref.kvKey = kvKeyHandler(server);
       for (const p of peersHint) if (p.id !== meta.node_id) server.addPeer(p.id, p.raft_addr);
       server.syncPeers();
 

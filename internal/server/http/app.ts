@@ -1,20 +1,17 @@
 // The HTTP API of a server (hono): status, health, key-value and membership routes, JSON errors.
 import { Hono } from "hono";
-import { errorResponse, HttpError } from "./errors.js";
+import { errorResponse } from "./errors.js";
 import { agentRoutes } from "./agent.js";
 import { kvRoutes } from "./kv.js";
 import { memberRoutes } from "./members.js";
 import { nodeRoutes } from "./nodes.js";
 import { serviceRoutes } from "./services.js";
 import { taskRoutes } from "./tasks.js";
-import type { ServerView } from "./view.js";
+import { leaderRef, type ServerView } from "./view.js";
 
 export function buildApp(s: ServerView): Hono {
   const app = new Hono();
-  const leader = (): Record<string, unknown> | null => {
-    const m = s.leaderMember();
-    return m === null ? null : { id: m.id, name: m.name, http_addr: m.http_addr };
-  };
+  const leader = (): Record<string, unknown> | null => leaderRef(s);
 
   app.get("/v1/health", (c) => {
     const failed = s.node.failed;
@@ -38,6 +35,6 @@ export function buildApp(s: ServerView): Hono {
   taskRoutes(app, s);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no endpoint ${c.req.method} ${c.req.path}; see the API list in README.md` } }, 404));
-  app.onError((err, c) => errorResponse(c, err instanceof HttpError ? err : err, leader));
+  app.onError((err, c) => errorResponse(c, err, leader));
   return app;
 }

@@ -12,7 +12,8 @@ function incomingOf(c: Context): IncomingMessage | undefined {
   return env?.incoming;
 }
 
-function readIncoming(incoming: IncomingMessage, max_bytes: number, tooLarge: () => HttpError): Promise<Uint8Array> {
+/** Reads a request body from Node, keeping at most max_bytes (else rejects with tooLarge()). */
+export function readIncoming(incoming: IncomingMessage, max_bytes: number, tooLarge: () => HttpError): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;

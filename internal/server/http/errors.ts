@@ -19,12 +19,18 @@ export interface ErrorBody {
   error: { code: string; message: string } & Record<string, unknown>;
 }
 
-export function errorResponse(c: Context, err: unknown, leader?: () => Record<string, unknown> | null): Response {
-  if (err instanceof HttpError) return c.json<ErrorBody>({ error: { code: err.code, message: err.message, ...err.extra } }, err.status);
+/** Status and JSON body for any error a route throws; no_leader and timeout name the leader. */
+export function errorAnswer(err: unknown, leader?: () => Record<string, unknown> | null): { status: ContentfulStatusCode; body: ErrorBody } {
+  if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message, ...err.extra } } };
   if (err instanceof NodeError) {
     const extra = err.code === "no_leader" || err.code === "timeout" ? { leader: leader?.() ?? null } : {};
-    return c.json<ErrorBody>({ error: { code: err.code, message: err.message, ...extra } }, err.status as ContentfulStatusCode);
+    return { status: err.status as ContentfulStatusCode, body: { error: { code: err.code, message: err.message, ...extra } } };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return c.json<ErrorBody>({ error: { code: "internal", message: `internal error: ${message}` } }, 500);
+  return { status: 500, body: { error: { code: "internal", message: `internal error: ${message}` } } };
+}
+
+export function errorResponse(c: Context, err: unknown, leader?: () => Record<string, unknown> | null): Response {
+  const a = errorAnswer(err, leader);
+  return c.json<ErrorBody>(a.body, a.status);
 }

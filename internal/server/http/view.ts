@@ -70,3 +70,9 @@ export async function lookupCurrent<T>(s: ServerView, get: () => T | undefined):
   await s.node.linearizableRead();
   return get();
 }
+
+/** The leader as error answers name it (so a client can go there), or null. */
+export function leaderRef(s: ServerView): Record<string, unknown> | null {
+  const m = s.leaderMember();
+  return m === null ? null : { id: m.id, name: m.name, http_addr: m.http_addr };
+}
