@@ -6,7 +6,7 @@
 import type { Message } from "../../raft/index.js";
 import { ByteWriter } from "./bytes.js";
 import { messageSizeBytes, writeMessage } from "./codec.js";
-import { crc32cUpdate } from "./crc32c.js";
+import { crc32cUpdate } from "../../storage/crc32.js";
 import { FrameError } from "./errors.js";
 
 export const FRAME_HEADER_BYTES = 9;

@@ -1,7 +1,7 @@
 // CRC32C against the standard check value and a bit-by-bit reference.
 import { describe, expect, it } from "vitest";
-import { SeededRand } from "../../raft/index.js";
-import { crc32c, crc32cUpdate } from "./crc32c.js";
+import { SeededRand } from "../raft/index.js";
+import { crc32c, crc32cUpdate } from "./crc32.js";
 
 function reference(bytes: Uint8Array): number {
   let c = 0xffffffff;
