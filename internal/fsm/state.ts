@@ -204,10 +204,3 @@ export class StateMachine {
   }
 }
 
-export function encodeEnvelope(env: Envelope): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(env));
-}
-
-export function decodeEnvelope(data: Uint8Array): Envelope {
-  return JSON.parse(new TextDecoder().decode(data)) as Envelope;
-}

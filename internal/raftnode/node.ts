@@ -16,7 +16,8 @@ import {
 } from "../../raft/index.js";
 import type { LevelStorage } from "../../storage/level.js";
 import type { Envelope, Command } from "../fsm/commands.js";
-import { decodeEnvelope, encodeEnvelope, type ApplyResult, type StateMachine } from "../fsm/state.js";
+import type { ApplyResult, StateMachine } from "../fsm/state.js";
+import { decodeEnvelope, encodeEnvelope } from "./envelope.js";
 import type { Logger } from "../log/logger.js";
 import { NodeError } from "./errors.js";
 
