@@ -177,6 +177,11 @@ export class PeerSender {
     this.redial_timer.unref();
   }
 
+  /** Writes what is queued now (one corked write) instead of on the next tick. */
+  flushNow(): void {
+    this.flush();
+  }
+
   private scheduleFlush(): void {
     if (this.flush_scheduled) return;
     this.flush_scheduled = true;

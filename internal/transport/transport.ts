@@ -160,6 +160,7 @@ export class Transport {
   send(messages: readonly Message[]): void {
     if (this.closed) return;
     const unreachable = new Set<NodeId>();
+    const touched = new Set<PeerSender>();
     for (const m of messages) {
       const peer = this.peers.get(m.to);
       if (isLocalMsg(m.type) || m.to === this.node_id) {
@@ -187,8 +188,11 @@ export class Transport {
       if (!peer.enqueue(frame)) {
         c.messages_dropped++;
         unreachable.add(m.to);
-      }
+      } else touched.add(peer);
     }
+    // Out now, in one write per peer: a leader sends its appends just before it writes the same
+    // entries to its own disk, and waiting for the next tick put that write in the way.
+    for (const peer of touched) peer.flushNow();
     for (const id of unreachable) this.emitLater(() => this.emitUnreachable(id));
   }
 
