@@ -83,24 +83,33 @@ async function withCpu<T>(sys: KvSystem, f: () => Promise<T>): Promise<{ result:
   return { result, cpu_cores };
 }
 
+/**
+ * Each level runs on both systems back to back. Many clients spread over the members; a single
+ * client runs twice, through the leader and through a follower, since the two paths differ by a
+ * round trip and "client 0 → member 0" would otherwise pick one by luck.
+ */
 async function throughput(o: Options, systems: KvSystem[], http: LoopbackClient, value: Buffer): Promise<void> {
   for (const sys of systems) await closedLoop(sys, http, { ...warmup, key_prefix: `warmup`, value });
   for (const clients of o.clients) {
-    const by: Partial<Record<KvSystem["name"], ClosedLoopResult>> = {};
-    // Both systems at one level back to back, so a busy moment on the machine hits both alike.
-    for (const sys of systems) {
-      await sleep(settle_ms);
-      const leader = await sys.waitLeader();
-      const { result: r, cpu_cores } = await withCpu(sys, () =>
-        closedLoop(sys, http, { clients, duration_ms: o.seconds * 1000, writes_max: o.level_writes_max, key_prefix: `bench/c${clients}`, value }),
-      );
-      by[sys.name] = r;
-      emit({ bench: "kv-put", system: sys.name, ...r, value_bytes, leader, cpu_cores });
-    }
-    const a = by.orch;
-    const b = by.etcd;
-    if (a !== undefined && b !== undefined) {
-      emit({ bench: "kv-put-ratio", clients, orch_over_etcd_writes_per_s: round(a.writes_per_s / b.writes_per_s), orch_over_etcd_p50: round(a.p50_ms / b.p50_ms), orch_over_etcd_p99: round(a.p99_ms / b.p99_ms) });
+    for (const via of clients === 1 ? (["leader", "follower"] as const) : (["spread"] as const)) {
+      const by: Partial<Record<KvSystem["name"], ClosedLoopResult>> = {};
+      // Both systems at one level back to back, so a busy moment on the machine hits both alike.
+      for (const sys of systems) {
+        await sleep(settle_ms);
+        const leader = await sys.waitLeader();
+        const follower = sys.members().find((m) => m.name !== leader)?.name;
+        const through = via === "leader" ? leader : via === "follower" ? follower : undefined;
+        const { result: r, cpu_cores } = await withCpu(sys, () =>
+          closedLoop(sys, http, { clients, duration_ms: o.seconds * 1000, writes_max: o.level_writes_max, key_prefix: `bench/c${clients}${via}`, value, ...(through !== undefined ? { through } : {}) }),
+        );
+        by[sys.name] = r;
+        emit({ bench: "kv-put", system: sys.name, via, ...r, value_bytes, leader, cpu_cores });
+      }
+      const a = by.orch;
+      const b = by.etcd;
+      if (a !== undefined && b !== undefined) {
+        emit({ bench: "kv-put-ratio", clients, via, orch_over_etcd_writes_per_s: round(a.writes_per_s / b.writes_per_s), orch_over_etcd_p50: round(a.p50_ms / b.p50_ms), orch_over_etcd_p99: round(a.p99_ms / b.p99_ms) });
+      }
     }
   }
 }

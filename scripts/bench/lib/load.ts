@@ -18,6 +18,8 @@ export interface ClosedLoopOptions {
   value: Buffer;
   /** Called after each completed write (for periodic sampling); must be cheap. */
   onProgress?: (writes_done: number) => void;
+  /** Write only through this member (e.g. the leader, or one follower); default: spread over all. */
+  through?: string;
 }
 
 export interface ClosedLoopResult {
@@ -33,9 +35,10 @@ export interface ClosedLoopResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Client i writes through member i mod 3: the load is spread evenly over the members. */
+/** Client i writes through member i mod 3 (the load spread evenly), or all through `through`. */
 export async function closedLoop(sys: KvSystem, http: LoopbackClient, o: ClosedLoopOptions): Promise<ClosedLoopResult> {
-  const members = sys.members();
+  const members = sys.members().filter((m) => o.through === undefined || m.name === o.through);
+  if (members.length === 0) throw new Error(`no member named ${o.through ?? "?"} to write through`);
   const lat_ms = new Float64Array(o.writes_max);
   let issued = 0;
   let done = 0;
