@@ -24,34 +24,46 @@ export function coalesceMessages(messages: readonly Message[], maxBytes: number)
   const out: Message[] = [];
   /** Position in `out` of the last message to each peer. */
   const last = new Map<number, number>();
+  /** Appends made here: their entry arrays are ours to extend (no copy per merge). */
+  const grown = new Map<Message, { entries: Entry[]; bytes: number }>();
   for (const m of messages) {
     const at = last.get(m.to);
     const prev = at === undefined ? undefined : out[at];
-    const merged = prev === undefined ? undefined : merge(prev, m, maxBytes);
-    if (merged !== undefined && at !== undefined) {
-      out[at] = merged;
-    } else {
-      last.set(m.to, out.length);
-      out.push(m);
+    if (prev !== undefined && at !== undefined) {
+      if (canAppend(prev, m, grown.get(prev)?.bytes ?? sizeBytes(prev.entries), maxBytes)) {
+        let g = grown.get(prev);
+        if (g === undefined) g = { entries: prev.entries.slice(), bytes: sizeBytes(prev.entries) };
+        for (const e of m.entries) g.entries.push(e);
+        g.bytes += sizeBytes(m.entries);
+        const merged: Message = { ...prev, entries: g.entries, commit: Math.max(prev.commit, m.commit) };
+        grown.delete(prev);
+        grown.set(merged, g);
+        out[at] = merged;
+        continue;
+      }
+      if (isAcceptance(prev) && isAcceptance(m) && prev.from === m.from && prev.term === m.term) {
+        if (m.index >= prev.index) out[at] = m;
+        continue;
+      }
     }
+    last.set(m.to, out.length);
+    out.push(m);
   }
   return out;
 }
 
-function merge(a: Message, b: Message, maxBytes: number): Message | undefined {
-  if (a.from !== b.from || a.term !== b.term) return undefined;
-  if (a.type === "MsgApp" && b.type === "MsgApp") {
-    if (a.snapshot !== undefined || b.snapshot !== undefined) return undefined;
-    const aLastIndex = a.index + a.entries.length;
-    const aLastTerm = a.entries.length === 0 ? a.logTerm : a.entries[a.entries.length - 1]!.term;
-    if (b.index !== aLastIndex || b.logTerm !== aLastTerm) return undefined;
-    if (b.entries.length > 0 && a.entries.length > 0 && sizeBytes(a.entries) + sizeBytes(b.entries) > maxBytes) return undefined;
-    return { ...a, entries: a.entries.concat(b.entries), commit: Math.max(a.commit, b.commit) };
-  }
-  if (a.type === "MsgAppResp" && b.type === "MsgAppResp" && !a.reject && !b.reject) {
-    return b.index >= a.index ? b : a;
-  }
-  return undefined;
+function isAcceptance(m: Message): boolean {
+  return m.type === "MsgAppResp" && !m.reject;
+}
+
+/** Whether append b continues append a (same sender and term, no gap, same term at the seam) within the bound. */
+function canAppend(a: Message, b: Message, aBytes: number, maxBytes: number): boolean {
+  if (a.type !== "MsgApp" || b.type !== "MsgApp" || a.from !== b.from || a.term !== b.term) return false;
+  if (a.snapshot !== undefined || b.snapshot !== undefined) return false;
+  const aLastIndex = a.index + a.entries.length;
+  const aLastTerm = a.entries.length === 0 ? a.logTerm : a.entries[a.entries.length - 1]!.term;
+  if (b.index !== aLastIndex || b.logTerm !== aLastTerm) return false;
+  return b.entries.length === 0 || a.entries.length === 0 || aBytes + sizeBytes(b.entries) <= maxBytes;
 }
 
 function sizeBytes(entries: readonly Entry[]): number {
