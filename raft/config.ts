@@ -16,6 +16,7 @@ export interface CompiledConfig {
   readonly preVote: boolean;
   readonly checkQuorum: boolean;
   readonly coalesceMessages: boolean;
+  readonly hastenElectionOnLeaderLoss: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -46,6 +47,7 @@ export function compileConfig(c: Config): CompiledConfig {
     preVote: c.preVote ?? true,
     checkQuorum: c.checkQuorum ?? true,
     coalesceMessages: c.coalesceMessages ?? false,
+    hastenElectionOnLeaderLoss: c.hastenElectionOnLeaderLoss ?? false,
   };
   if (out.heartbeatTicks >= out.electionTicks) {
     throw new RaftConfigError(

@@ -30,6 +30,8 @@ import { bytesEqual, newMessage, payloadSizeBytes } from "./util.js";
 type CampaignType = "PreElection" | "Election" | "Transfer";
 
 const EMPTY = new Uint8Array(0);
+/** Ticks between the campaigns of successive survivors when elections are hastened. */
+const hasten_stagger_ticks = 2;
 
 function voteRespType(t: MessageType): MessageType {
   return t === "MsgVote" ? "MsgVoteResp" : "MsgPreVoteResp";
@@ -66,6 +68,8 @@ export class Raft {
   electionElapsed = 0;
   heartbeatElapsed = 0;
   randomizedElectionTimeout = 0;
+  /** randomizedElectionTimeout was cut short by hastenElection(); undone when a leader is heard. */
+  private hastened = false;
 
   constructor(config: Config) {
     this.cfg = compileConfig(config);
@@ -266,6 +270,29 @@ export class Raft {
 
   private resetRandomizedElectionTimeout(): void {
     this.randomizedElectionTimeout = this.cfg.electionTicks + this.cfg.rand.intn(this.cfg.electionTicks);
+    this.hastened = false;
+  }
+
+  /** A message from the leader: its lease starts again (and a hastened timeout is random again). */
+  private heardFromLeader(from: NodeId): void {
+    this.electionElapsed = 0;
+    this.lead = from;
+    if (this.hastened) this.resetRandomizedElectionTimeout();
+  }
+
+  /**
+   * The leader looks dead: campaign when its lease ends (electionTicks after it was last
+   * heard), the other voters in id order each hasten_stagger_ticks later, so the first
+   * wins before the next one starts.
+   */
+  private hastenElection(): void {
+    const others = [...this.trk.voters].filter((id) => id !== this.lead).sort((a, b) => a - b);
+    const rank = others.indexOf(this.id);
+    if (rank < 0) return;
+    // Exactly this tick, even when the random draw was earlier: a later-ranked survivor that
+    // drew the lease's end would collide with the first and split the vote.
+    this.randomizedElectionTimeout = this.cfg.electionTicks + rank * hasten_stagger_ticks;
+    this.hastened = true;
   }
 
   becomeFollower(term: number, lead: NodeId): void {
@@ -733,19 +760,19 @@ export class Raft {
         this.send({ ...m, to: this.lead });
         return;
       case "MsgApp":
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleAppendEntries(m);
         return;
       case "MsgHeartbeat":
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleHeartbeat(m);
         return;
       case "MsgSnap":
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleSnapshot(m);
+        return;
+      case "MsgUnreachable":
+        if (this.cfg.hastenElectionOnLeaderLoss && this.lead !== NONE && m.from === this.lead) this.hastenElection();
         return;
       case "MsgTransferLeader":
         if (this.lead === NONE) throw new ErrProposalDropped("no-leader", `node ${this.id} knows no leader to ask`);

@@ -16,6 +16,7 @@ export interface NetworkOptions {
   readonly maxUncommittedEntriesBytes?: number;
   readonly learners?: readonly NodeId[];
   readonly coalesceMessages?: boolean;
+  readonly hastenElectionOnLeaderLoss?: boolean;
 }
 
 /** One member: its durable storage survives crashes, everything else is rebuilt. */
@@ -88,6 +89,7 @@ export class Network {
       ...(o.maxInflightMsgs !== undefined ? { maxInflightMsgs: o.maxInflightMsgs } : {}),
       ...(o.maxUncommittedEntriesBytes !== undefined ? { maxUncommittedEntriesBytes: o.maxUncommittedEntriesBytes } : {}),
       ...(o.coalesceMessages !== undefined ? { coalesceMessages: o.coalesceMessages } : {}),
+      ...(o.hastenElectionOnLeaderLoss !== undefined ? { hastenElectionOnLeaderLoss: o.hastenElectionOnLeaderLoss } : {}),
     };
   }
 

@@ -178,6 +178,13 @@ export interface Config {
    * successive acknowledgements): see coalesce.ts. Default false (tests count messages).
    */
   readonly coalesceMessages?: boolean;
+  /**
+   * A follower told the leader is unreachable (reportUnreachable(leader): its process died and
+   * closed its sockets) campaigns as soon as the leader's lease runs out instead of at a random
+   * later tick, staggered by its rank among the other voters so survivors do not split the vote.
+   * Hearing from a leader again restores the random timeout. Default false.
+   */
+  readonly hastenElectionOnLeaderLoss?: boolean;
 }
 
 /** The state a restarted node finds in storage. */

@@ -123,6 +123,9 @@ export class RaftNode {
       preVote: true,
       checkQuorum: true,
       coalesceMessages: true,
+      // The transport reports the leader unreachable when its connection breaks (a killed
+      // process closes its sockets): campaign when the lease ends, not up to a second later.
+      hastenElectionOnLeaderLoss: true,
     });
     const hs = this.raw.status().hardState;
     this.durable = { term: hs.term, vote: hs.vote };

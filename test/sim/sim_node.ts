@@ -82,6 +82,7 @@ export class SimNode {
       preVote: timings.preVote,
       checkQuorum: timings.checkQuorum,
       coalesceMessages: true, // as the server runs it
+      hastenElectionOnLeaderLoss: true,
     });
     this.state = new VolatileState(
       raft,

@@ -198,6 +198,9 @@ export class Simulation {
       if (sender === undefined || !sender.up) continue;
       if (message.type === "MsgSnap") sender.live.raft.reportSnapshot(message.to, delivered ? "finish" : "failure");
       else if (!delivered && message.type === "MsgApp") sender.live.raft.reportUnreachable(message.to);
+      // A follower's answer that could not reach the leader: the server's transport reports the
+      // broken connection the same way, and hastens the election (hastenElectionOnLeaderLoss).
+      else if (!delivered && (message.type === "MsgAppResp" || message.type === "MsgHeartbeatResp")) sender.live.raft.reportUnreachable(message.to);
     }
   }
 
