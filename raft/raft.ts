@@ -291,7 +291,9 @@ export class Raft {
     if (rank < 0) return;
     // Exactly this tick, even when the random draw was earlier: a later-ranked survivor that
     // drew the lease's end would collide with the first and split the vote.
-    this.randomizedElectionTimeout = this.cfg.electionTicks + rank * hasten_stagger_ticks;
+    // One tick past the lease: the other survivors' leases (counted on their own clocks from
+    // the same last heartbeat) have ended too, so they grant the pre-vote instead of refusing it.
+    this.randomizedElectionTimeout = this.cfg.electionTicks + 1 + rank * hasten_stagger_ticks;
     this.hastened = true;
   }
 
