@@ -30,6 +30,8 @@ import { joinCluster } from "./join.js";
 import { isServerMeta, type ServerMeta } from "./meta.js";
 import { bootstrapIds, clusterIdOf, formatHostPort, parseHostPort } from "./peers.js";
 
+/** Bound on letting in-flight HTTP requests finish when a server stops. */
+const http_drain_ms = 2_000;
 /** Wait bound for a leadership hand-over before removing the current leader. */
 const transfer_wait_ms = 5_000;
 /** A server without a leader for this long asks the members whether it was removed. */
@@ -176,9 +178,13 @@ export class Server implements ServerView {
     this.stopped = true;
     if (this.housekeeping !== undefined) clearInterval(this.housekeeping);
     this.orchestrator.stop();
+    this.hub.wakeAll();
+    // Requests in flight get a bounded moment to finish: a server removed from the cluster
+    // stops while it may still be relaying the answer to its own removal.
     await new Promise<void>((r) => {
       this.http.close(() => r());
-      this.http.closeAllConnections?.();
+      this.http.closeIdleConnections();
+      setTimeout(() => this.http.closeAllConnections(), http_drain_ms).unref();
     });
     await this.node.stop();
     await this.transport.close();

@@ -41,6 +41,11 @@ export class AssignmentHub {
     });
   }
 
+  /** Wakes every stream (the server is stopping: each sees that and ends). */
+  wakeAll(): void {
+    for (const id of [...this.waiting.keys()]) this.wake(id);
+  }
+
   private wake(node_id: string): void {
     const set = this.waiting.get(node_id);
     if (set === undefined) return;
