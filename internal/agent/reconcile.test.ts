@@ -33,7 +33,21 @@ describe("plan", () => {
     const desired = new Map([["a", assign("a", "stopped")], ["b", assign("b", "stopped")]]);
     expect(plan(view({ desired, actual: new Map([["a", status("a", "RUNNING")]]) }))).toEqual([
       { kind: "stop", task_id: "a", grace_ms: 500, remove: false },
+      { kind: "cancel", task_id: "b" },
     ]);
+  });
+
+  test("reports a stopped assignment that never started here once, and leaves an ended or busy one alone", () => {
+    const desired = new Map([["a", assign("a", "stopped")], ["b", assign("b", "stopped")], ["c", assign("c", "stopped")], ["d", assign("d", "stopped")]]);
+    const actions = plan(view({
+      desired,
+      actual: new Map([["c", status("c", "FINISHED")]]),
+      remembered: new Map([["b", { terminal: true }], ["d", { terminal: false }]]),
+      busy: (id) => id === "e",
+    }));
+    // a: never seen here; d: a start was recorded but no container exists (cut short): both end.
+    expect(actions).toEqual([{ kind: "cancel", task_id: "a" }, { kind: "cancel", task_id: "d" }]);
+    expect(plan(view({ desired: new Map([["a", assign("a", "stopped")]]), busy: () => true }))).toEqual([]);
   });
 
   test("a task absent from the list is stopped and removed, an ended one removed, a remembered one forgotten", () => {

@@ -9,7 +9,9 @@ export type Action =
   | { kind: "stop"; task_id: string; grace_ms: number; remove: boolean }
   | { kind: "remove"; task_id: string }
   /** No container and no assignment: drop what the store remembers of it. */
-  | { kind: "forget"; task_id: string };
+  | { kind: "forget"; task_id: string }
+  /** Stopped before it ever started here: no container to touch, but the servers must hear it ended. */
+  | { kind: "cancel"; task_id: string };
 
 export interface ReconcileView {
   /** The latest accepted assignment list; undefined until the first one arrives (then nothing is removed). */
@@ -36,6 +38,9 @@ export function plan(view: ReconcileView): Action[] {
       if (status === undefined && view.remembered.get(task_id)?.terminal !== true) actions.push({ kind: "start", spec: assignment.spec });
     } else if (status !== undefined && !isTerminal(status)) {
       actions.push({ kind: "stop", task_id, grace_ms: assignment.grace_ms, remove: false });
+    } else if (status === undefined && view.remembered.get(task_id)?.terminal !== true) {
+      // Otherwise it stays STAGING on the servers for good (the chaos suite found one).
+      actions.push({ kind: "cancel", task_id });
     }
   }
   if (desired === undefined) return actions;

@@ -116,6 +116,10 @@ export class TaskRunner {
         return this.remove(action.task_id);
       case "forget":
         return this.store.forgetTask(action.task_id);
+      case "cancel":
+        this.logger.info("a task was stopped before it started here", { task_id: action.task_id });
+        await this.recorder.observe({ task_id: action.task_id, node_id: this.driver.node_id, state: "KILLED", reason: "killed_by_request", message: "stopped by orch before it started" });
+        return;
     }
   }
 

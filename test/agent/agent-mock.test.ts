@@ -59,6 +59,18 @@ describe("agent with the mock driver", () => {
     expect(killed?.status.reason).toBe("killed_by_request");
   });
 
+  test("a task stopped before it ever started here is reported KILLED once, with no container made", async () => {
+    const agent = await harness.start([server.addr], await harness.dataDir());
+    server.assign(mockSpec("late"), "stopped");
+    await eventually("KILLED", () => server.lastState("late") === "KILLED");
+    expect(server.statesOf("late")).toEqual(["KILLED"]);
+    expect(server.applied.find((u) => u.task_id === "late")?.status).toMatchObject({ reason: "killed_by_request", message: "stopped by orch before it started" });
+    server.assign(mockSpec("other")); // a new list: "late" is still listed as stopped
+    await eventually("other RUNNING", () => server.lastState("other") === "RUNNING");
+    expect(server.statesOf("late")).toEqual(["KILLED"]);
+    expect(harness.mock.engine.get(containerName(agent.node_id, "late"))).toBeUndefined();
+  });
+
   test("exit 0 is FINISHED, exit 3 is FAILED, and neither is started again", async () => {
     const agent = await harness.start([server.addr], await harness.dataDir());
     server.assign(mockSpec("ok", { run_ms: 50, exit_code: 0 }));
