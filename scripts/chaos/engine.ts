@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import { alive } from "./lock.js";
 import { sh, shOk, sleep, waitFor } from "./sh.js";
 
 export const engine_root = "/var/lib/orch-chaos/docker";
@@ -132,13 +133,4 @@ function ownContainerd(): number[] {
     }
   }
   return out;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,5 @@
 // HTTP calls from the host to one server, classified as the workload and the checks need them.
+import type { StatusLite } from "../../test/support/cluster.js";
 
 /** Longer than a server's own request timeout (5 s), so its answer usually arrives before the abort. */
 export const request_timeout_ms = 8_000;
@@ -39,13 +40,5 @@ export async function getJson<T>(addr: string, path: string, timeout_ms = reques
   return r.kind === "ok" ? (JSON.parse(r.body) as T) : undefined;
 }
 
-export interface StatusBody {
-  self: { id: number; name: string };
-  leader: { id: number; name: string; http_addr: string } | null;
-  state: string;
-  term: number;
-  commit_index: number;
-  applied_index: number;
-  last_index: number;
-  members: { id: number; name: string; role: string; http_addr: string }[];
-}
+/** GET /v1/status as the checks read it: the test harness's view plus the last log index. */
+export type StatusBody = StatusLite & { last_index: number };

@@ -22,7 +22,8 @@ export async function releaseLock(): Promise<void> {
   await rm(lock_path, { force: true });
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
