@@ -40,9 +40,3 @@ export function fromBase64(text: string): Uint8Array {
   }
   return out;
 }
-
-/** Bytes a padded base64 string decodes to, without decoding it. */
-export function base64Bytes(b64: string): number {
-  const pad = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
-  return (b64.length / 4) * 3 - pad;
-}

@@ -41,11 +41,11 @@ export interface PlanServiceUpdate {
   state?: ServiceState;
 }
 
-/** Payload of each command type. Bytes travel as base64 so commands stay JSON. */
+/** Payload of each command type. All are JSON but a put's value: bytes (the log's JSON form carries them as base64). */
 export interface CommandPayloads {
   [CommandType.kv_put]: {
     key: string;
-    value_b64: string;
+    value: Uint8Array;
     /** Compare-and-set: apply only if the key's modify index equals this (0: key absent). */
     cas?: number;
   };

@@ -9,7 +9,7 @@ let rid = 0;
 const put = (key: string, value: string, cas?: number): Envelope => ({
   rid: `t-${++rid}`,
   at_ms: 0,
-  cmd: { type: CommandType.kv_put, key, value_b64: toBase64(enc.encode(value)), ...(cas !== undefined ? { cas } : {}) },
+  cmd: { type: CommandType.kv_put, key, value: enc.encode(value), ...(cas !== undefined ? { cas } : {}) },
 });
 const del = (key: string, cas?: number): Envelope => ({
   rid: `t-${++rid}`,
@@ -34,7 +34,7 @@ describe("StateMachine", () => {
     expect(s.apply(2, put("a", "1"))).toEqual({ ok: true, key: "a", modify_index: 2 });
     expect(s.apply(3, put("a", "2", 5))).toEqual({ ok: false, code: "cas_mismatch", key: "a", current_index: 2 });
     expect(s.apply(4, put("a", "3", 2))).toEqual({ ok: true, key: "a", modify_index: 4 });
-    expect(s.kv.get("a")).toMatchObject({ create_index: 2, modify_index: 4, value_b64: toBase64(enc.encode("3")) });
+    expect(s.kv.get("a")).toMatchObject({ create_index: 2, modify_index: 4, value: enc.encode("3") });
     expect(s.apply(5, put("b", "x", 0))).toMatchObject({ ok: true });
     expect(s.apply(6, put("b", "y", 0))).toMatchObject({ ok: false, code: "cas_mismatch", current_index: 5 });
     expect(s.apply(7, del("a", 3))).toMatchObject({ ok: false, code: "cas_mismatch" });
@@ -70,5 +70,51 @@ describe("StateMachine", () => {
     expect(t.snapshot()).toEqual(s.snapshot());
     expect(t.kv.get("k2")).toEqual(s.kv.get("k2"));
     expect(t.applied_index).toBe(50);
+  });
+
+  it("writes values raw in its snapshot, keeps odd keys exact, and still reads the JSON format 1", () => {
+    const s = new StateMachine();
+    s.applyMembership(2, { type: "AddNode", id: 1, name: "s1", raft_addr: "r", http_addr: "h" });
+    const big = Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 255);
+    s.apply(3, { rid: "a", at_ms: 0, cmd: { type: CommandType.kv_put, key: "big/ü€😀", value: big } });
+    s.apply(4, { rid: "b", at_ms: 0, cmd: { type: CommandType.kv_put, key: "odd\uD800", value: enc.encode("x") } });
+    s.apply(5, put("empty", ""));
+    s.apply(6, put("big/ü€😀", "again"));
+    s.apply(7, { rid: "c", at_ms: 0, cmd: { type: CommandType.kv_put, key: "big2", value: big } });
+    const snap = s.snapshot();
+    expect(snap[0]).toBe(2);
+    // Raw values: the 5000-byte value is not base64 (which would be 6668 bytes).
+    expect(snap.length).toBeLessThan(5000 + 1000);
+    const t = new StateMachine();
+    t.restore(snap, 7);
+    for (const k of ["big/ü€😀", "odd\uD800", "empty", "big2"]) expect(t.kv.get(k)).toEqual(s.kv.get(k));
+    expect(t.kv.get("big/ü€😀")).toMatchObject({ create_index: 3, modify_index: 6 });
+    // A restored row owns its bytes: it is no view of the snapshot.
+    expect(t.kv.get("big2")!.value.buffer).not.toBe(snap.buffer);
+    expect(t.members.all()).toEqual(s.members.all());
+
+    // Format 1, as earlier versions wrote it.
+    const v1 = {
+      format: 1,
+      applied_index: 9,
+      kv: [["k", { v: toBase64(enc.encode("old")), c: 4, m: 9 }]],
+      members: [{ id: 1, name: "s1", raft_addr: "r", http_addr: "h" }],
+      members_max_id: 1,
+    };
+    const u = new StateMachine();
+    u.restore(enc.encode(JSON.stringify(v1)), 9);
+    expect(u.kv.get("k")).toEqual({ value: enc.encode("old"), create_index: 4, modify_index: 9 });
+    expect(u.members.all()).toEqual(v1.members);
+  });
+
+  it("refuses a snapshot cut short or in no known format, with what was wrong", () => {
+    const s = new StateMachine();
+    for (let i = 2; i < 10; i++) s.apply(i, put(`k${i}`, "v".repeat(100)));
+    const snap = s.snapshot();
+    for (const n of [1, 4, 20, snap.length - 50, snap.length - 1]) expect(() => new StateMachine().restore(snap.subarray(0, n), 9)).toThrow(/cut short|JSON/);
+    const extra = new Uint8Array(snap.length + 3);
+    extra.set(snap);
+    expect(() => new StateMachine().restore(extra, 9)).toThrow(/3 bytes after its last row/);
+    expect(() => new StateMachine().restore(Uint8Array.of(9, 9, 9), 9)).toThrow(/no known format \(first byte 9/);
   });
 });

@@ -1,6 +1,5 @@
 // The replicated state machine: applies committed commands in log order, deterministically.
 // IDs and times arrive inside commands; nothing here reads a clock or makes randomness.
-import { fromBase64, toBase64 } from "./base64.js";
 import { CommandType, type Command, type CommandPayloads, type Envelope } from "./commands.js";
 import {
   applyNodeRegister,
@@ -17,6 +16,7 @@ import { KvTable, type KvResult } from "./kv.js";
 import { MemberTable, type Member } from "./members.js";
 import { NodeTable, type NodeRecord } from "./nodes.js";
 import { ServiceTable, type ServiceRecord } from "./services.js";
+import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
 import { TaskTable, type TaskRecord } from "./tasks.js";
 
 export type ApplyResult =
@@ -36,7 +36,7 @@ type Handler<T extends CommandType> = (s: StateMachine, index: number, cmd: Comm
 
 /** One handler per command type: a missing one is a type error. */
 const handlers: { [T in CommandType]: Handler<T> } = {
-  [CommandType.kv_put]: (s, index, c) => s.kv.put(index, c.key, c.value_b64, c.cas),
+  [CommandType.kv_put]: (s, index, c) => s.kv.put(index, c.key, c.value, c.cas),
   [CommandType.kv_delete]: (s, index, c) => s.kv.delete(index, c.key, c.cas),
   [CommandType.member_update]: (s, _index, c) => {
     if (s.members.get(c.id) === undefined) return { ok: false, code: "rejected", message: `server ${c.id} is not a member` };
@@ -58,19 +58,6 @@ const handlers: { [T in CommandType]: Handler<T> } = {
 export type MembershipChange =
   | { type: "AddNode" | "AddLearnerNode"; id: number; name: string; raft_addr: string; http_addr: string }
   | { type: "RemoveNode"; id: number };
-
-interface SnapshotBody {
-  format: 1;
-  applied_index: number;
-  kv: [string, { v: string; c: number; m: number }][];
-  members: Member[];
-  members_max_id: number;
-  nodes?: NodeRecord[];
-  services?: ServiceRecord[];
-  tasks?: TaskRecord[];
-}
-
-const snapshot_format = 1;
 
 export class StateMachine {
   readonly kv = new KvTable();
@@ -159,17 +146,15 @@ export class StateMachine {
   }
 
   snapshot(): Uint8Array {
-    const body: SnapshotBody = {
-      format: snapshot_format,
+    const tables = {
       applied_index: this.applied_index,
-      kv: [...this.kv.entries()].map(([k, e]) => [k, { v: e.value_b64, c: e.create_index, m: e.modify_index }]),
       members: this.members.all(),
       members_max_id: this.members.max_id,
       nodes: this.nodes.all(),
       services: this.services.all(),
       tasks: [...this.tasks.all()],
     };
-    return new TextEncoder().encode(JSON.stringify(body));
+    return encodeSnapshot(tables, this.kv.entries());
   }
 
   restore(data: Uint8Array, index: number): void {
@@ -187,18 +172,13 @@ export class StateMachine {
       for (const l of this.listeners) l(new Set(), true, index);
       return;
     }
-    const body = JSON.parse(new TextDecoder().decode(data)) as SnapshotBody;
-    if (body.format !== snapshot_format) throw new Error(`fsm: snapshot format ${body.format} is not ${snapshot_format}`);
-    for (const [k, e] of body.kv) this.kv.put(e.m, k, e.v, undefined);
-    for (const [k, e] of body.kv) {
-      const row = this.kv.get(k);
-      if (row !== undefined) row.create_index = e.c;
-    }
-    for (const m of body.members) this.members.upsert(m);
-    this.members.max_id = body.members_max_id;
-    for (const n of body.nodes ?? []) this.nodes.upsert(n);
-    for (const svc of body.services ?? []) this.services.upsert(svc);
-    for (const t of body.tasks ?? []) this.tasks.insert(t);
+    const { tables, rows } = decodeSnapshot(data);
+    for (const [k, e] of rows) this.kv.restoreRow(k, e);
+    for (const m of tables.members) this.members.upsert(m);
+    this.members.max_id = tables.members_max_id;
+    for (const n of tables.nodes) this.nodes.upsert(n);
+    for (const svc of tables.services) this.services.upsert(svc);
+    for (const t of tables.tasks) this.tasks.insert(t);
     // Every node's assignments may differ after a restore.
     for (const l of this.listeners) l(new Set(this.nodes.all().map((n) => n.node_id)), true, index);
   }

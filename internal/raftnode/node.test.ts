@@ -6,8 +6,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "../../raft/index.js";
 import { LevelStorage } from "../../storage/level.js";
-import { toBase64 } from "../fsm/base64.js";
 import { CommandType } from "../fsm/commands.js";
+import { decodeSnapshot } from "../fsm/snapshot.js";
 import { StateMachine } from "../fsm/state.js";
 import { RaftNode } from "./node.js";
 
@@ -87,7 +87,7 @@ function leaderOf(c: Cluster): RaftNode | undefined {
   return undefined;
 }
 
-const put = (key: string, value: string) => ({ type: CommandType.kv_put, key, value_b64: toBase64(new TextEncoder().encode(value)) }) as const;
+const put = (key: string, value: string) => ({ type: CommandType.kv_put, key, value: new TextEncoder().encode(value) }) as const;
 
 describe("RaftNode", () => {
   it("elects a leader and replicates writes proposed on any server", async () => {
@@ -100,7 +100,7 @@ describe("RaftNode", () => {
     expect(await follower.propose(put("b", "2"))).toMatchObject({ ok: true, key: "b" });
     await until("every server to apply both", () => [...c.fsms.values()].every((f) => f.kv.get("b") !== undefined));
     await follower.linearizableRead();
-    expect(c.fsms.get(follower.id)!.kv.get("a")?.value_b64).toBe(toBase64(new TextEncoder().encode("1")));
+    expect(c.fsms.get(follower.id)!.kv.get("a")?.value).toEqual(new TextEncoder().encode("1"));
   });
 
   it("keeps serving after the leader stops, and nothing acknowledged is lost", async () => {
@@ -153,9 +153,9 @@ describe("RaftNode", () => {
     await again.linearizableRead().catch(() => undefined);
     await until("the restarted follower to catch up", () => {
       const s = c.fsms.get(f.id)!;
-      return s.kv.get("k9")?.value_b64 !== undefined && s.kv.size === 10;
+      return s.kv.get("k9")?.value !== undefined && s.kv.size === 10;
     });
-    expect(JSON.parse(new TextDecoder().decode(c.fsms.get(f.id)!.snapshot())).kv).toEqual(JSON.parse(new TextDecoder().decode(before)).kv);
+    expect(decodeSnapshot(c.fsms.get(f.id)!.snapshot()).rows).toEqual(decodeSnapshot(before).rows);
   });
 
   it("answers no_leader quickly when a lone server cannot elect", async () => {

@@ -7,7 +7,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Hono } from "hono";
 import { tryDecode } from "hono/utils/url";
-import { base64Bytes } from "../../fsm/base64.js";
 import { CommandType } from "../../fsm/commands.js";
 import type { ApplyResult } from "../../fsm/state.js";
 import { readIncoming } from "./body.js";
@@ -44,7 +43,7 @@ export function kvRoutes(app: Hono, s: ServerView): void {
     await readBarrier(s, c.req.query("stale"));
     const rows = s.fsm.kv.list(c.req.query("prefix") ?? "", limit + 1);
     return c.json({
-      keys: rows.slice(0, limit).map(([key, e]) => ({ key, create_index: e.create_index, modify_index: e.modify_index, size_bytes: base64Bytes(e.value_b64) })),
+      keys: rows.slice(0, limit).map(([key, e]) => ({ key, create_index: e.create_index, modify_index: e.modify_index, size_bytes: e.value.byteLength })),
       truncated: rows.length > limit,
       applied_index: s.fsm.applied_index,
     });
@@ -105,7 +104,7 @@ async function serveKey(s: ServerView, req: IncomingMessage, method: string, url
     return {
       status: 200,
       headers: { "content-type": "application/octet-stream", "x-orch-create-index": String(e.create_index), "x-orch-modify-index": String(e.modify_index) },
-      body: Buffer.from(e.value_b64, "base64"),
+      body: Buffer.from(e.value.buffer, e.value.byteOffset, e.value.byteLength),
     };
   }
   onlyQuery(query, ["cas"]);
@@ -121,7 +120,7 @@ async function serveKey(s: ServerView, req: IncomingMessage, method: string, url
   const r = await s.node.propose({
     type: CommandType.kv_put,
     key,
-    value_b64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64"),
+    value,
     ...(cas !== undefined ? { cas } : {}),
   });
   return { status: 200, headers: json, body: JSON.stringify(answer(r)) };
