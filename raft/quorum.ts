@@ -13,11 +13,22 @@ export function majority(voters: number): number {
  */
 export function committedIndex(voters: ReadonlySet<NodeId>, matchOf: (id: NodeId) => number | undefined): number {
   if (voters.size === 0) return Infinity;
-  const matches: number[] = [];
-  for (const id of voters) matches.push(matchOf(id) ?? 0);
-  matches.sort((a, b) => b - a);
-  return matches[majority(voters.size) - 1]!;
+  // Runs on every acknowledgement: an insertion sort (descending) into a reused array, no allocation.
+  let n = 0;
+  for (const id of voters) {
+    const m = matchOf(id) ?? 0;
+    let j = n++;
+    while (j > 0 && match_scratch[j - 1]! < m) {
+      match_scratch[j] = match_scratch[j - 1]!;
+      j--;
+    }
+    match_scratch[j] = m;
+  }
+  return match_scratch[majority(voters.size) - 1]!;
 }
+
+/** Scratch for committedIndex (single-threaded, not reentrant: it calls only matchOf). */
+const match_scratch: number[] = [];
 
 export function voteResult(voters: ReadonlySet<NodeId>, votes: ReadonlyMap<NodeId, boolean>): VoteResult {
   if (voters.size === 0) return "Won";
