@@ -6,9 +6,9 @@ import { parseArgs } from "node:util";
 import { cleanupAll, installCleanupHandlers } from "./lib/cleanup.js";
 import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
-import { closedLoop, failoverRun, type ClosedLoopResult } from "./lib/load.js";
+import { closedLoop, cpuPerWrite, failoverRun, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { cpuSeconds, percentile, round, rssMiB } from "./lib/stats.js";
+import { percentile, round, rssMiB } from "./lib/stats.js";
 import type { KvSystem } from "./lib/system.js";
 
 const seconds_max = 300;
@@ -64,25 +64,6 @@ function parseOptions(argv: string[]): Options {
 const emit = (line: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(line) + "\n");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** CPU cores each member (and this load generator) kept busy while f ran. */
-async function withCpu<T>(sys: KvSystem, f: () => Promise<T>): Promise<{ result: T; cpu_cores: Record<string, number> }> {
-  const members = sys.members();
-  const before = members.map((m) => (m.pid === undefined ? undefined : cpuSeconds(m.pid)));
-  const gen_before = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await f();
-  const wall_s = (performance.now() - t0) / 1000;
-  const cpu_cores: Record<string, number> = {};
-  members.forEach((m, i) => {
-    const a = before[i];
-    const b = m.pid === undefined ? undefined : cpuSeconds(m.pid);
-    if (a !== undefined && b !== undefined) cpu_cores[m.name] = round((b - a) / wall_s);
-  });
-  const g = process.cpuUsage(gen_before);
-  cpu_cores["loadgen"] = round((g.user + g.system) / 1e6 / wall_s);
-  return { result, cpu_cores };
-}
-
 /**
  * Each level runs on both systems back to back. Many clients spread over the members; a single
  * client runs twice, through the leader and through a follower, since the two paths differ by a
@@ -103,7 +84,7 @@ async function throughput(o: Options, systems: KvSystem[], http: LoopbackClient,
           closedLoop(sys, http, { clients, duration_ms: o.seconds * 1000, writes_max: o.level_writes_max, key_prefix: `bench/c${clients}${via}`, value, ...(through !== undefined ? { through } : {}) }),
         );
         by[sys.name] = r;
-        emit({ bench: "kv-put", system: sys.name, via, ...r, value_bytes, leader, cpu_cores });
+        emit({ bench: "kv-put", system: sys.name, via, ...r, value_bytes, leader, cpu_cores, ...cpuPerWrite(cpu_cores, r.writes_per_s) });
       }
       const a = by.orch;
       const b = by.etcd;

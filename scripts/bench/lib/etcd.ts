@@ -1,4 +1,4 @@
-// A three-member etcd 3.4 cluster on loopback (Debian's etcd-server), written through its v3 JSON gateway.
+// An etcd 3.4 cluster on loopback (three members unless told; Debian's etcd-server), written through its v3 JSON gateway.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -11,7 +11,7 @@ import type { LoopbackClient } from "./http.js";
 import { copyLogs, digestLogs } from "./logs.js";
 import type { KvSystem, Member } from "./system.js";
 
-const names = ["e1", "e2", "e3"];
+const size_max = 5;
 const status_timeout_ms = 1_000;
 const apt_timeout_ms = 300_000;
 
@@ -52,7 +52,9 @@ export class EtcdCluster implements KvSystem {
     private readonly http: LoopbackClient,
   ) {}
 
-  static async start(http: LoopbackClient): Promise<EtcdCluster> {
+  static async start(http: LoopbackClient, size = 3): Promise<EtcdCluster> {
+    if (!Number.isInteger(size) || size < 1 || size > size_max) throw new Error(`an etcd cluster of ${size} members: give 1 to ${size_max}`);
+    const names = Array.from({ length: size }, (_, i) => `e${i + 1}`);
     ensureEtcd();
     const dir = await mkdtemp(path.join(os.tmpdir(), "etcd-bench-"));
     trackDir(dir);

@@ -1,7 +1,7 @@
 // Closed-loop writers (each waits for its answer before the next write) and the open-loop probe used for failover.
 import type { LoopbackClient } from "./http.js";
-import { percentile, round } from "./stats.js";
-import type { KvSystem, Member } from "./system.js";
+import { cpuSeconds, percentile, round } from "./stats.js";
+import type { KvSystem, LoadTarget, Member } from "./system.js";
 
 /** Bound on one write from the load generator. */
 export const write_timeout_ms = 10_000;
@@ -35,8 +35,37 @@ export interface ClosedLoopResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** CPU cores each member (and this load generator, "loadgen") kept busy while f ran. */
+export async function withCpu<T>(sys: LoadTarget, f: () => Promise<T>): Promise<{ result: T; cpu_cores: Record<string, number> }> {
+  const members = sys.members();
+  const before = members.map((m) => (m.pid === undefined ? undefined : cpuSeconds(m.pid)));
+  const gen_before = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await f();
+  const wall_s = (performance.now() - t0) / 1000;
+  const cpu_cores: Record<string, number> = {};
+  members.forEach((m, i) => {
+    const a = before[i];
+    const b = m.pid === undefined ? undefined : cpuSeconds(m.pid);
+    if (a !== undefined && b !== undefined) cpu_cores[m.name] = round((b - a) / wall_s);
+  });
+  const g = process.cpuUsage(gen_before);
+  cpu_cores["loadgen"] = round((g.user + g.system) / 1e6 / wall_s);
+  return { result, cpu_cores };
+}
+
+/**
+ * CPU per answered write in microseconds: all members together, and the load generator. From
+ * cores (CPU seconds per second) and writes per second, so both cover the same interval.
+ */
+export function cpuPerWrite(cpu_cores: Record<string, number>, writes_per_s: number): { server_cpu_us_per_write: number; loadgen_cpu_us_per_write: number } {
+  const servers = Object.entries(cpu_cores).reduce((sum, [name, c]) => (name === "loadgen" ? sum : sum + c), 0);
+  const per = (cores: number): number => (writes_per_s > 0 ? Math.round((cores * 1e6) / writes_per_s) : NaN);
+  return { server_cpu_us_per_write: per(servers), loadgen_cpu_us_per_write: per(cpu_cores["loadgen"] ?? 0) };
+}
+
 /** Client i writes through member i mod 3 (the load spread evenly), or all through `through`. */
-export async function closedLoop(sys: KvSystem, http: LoopbackClient, o: ClosedLoopOptions): Promise<ClosedLoopResult> {
+export async function closedLoop(sys: LoadTarget, http: LoopbackClient, o: ClosedLoopOptions): Promise<ClosedLoopResult> {
   const members = sys.members().filter((m) => o.through === undefined || m.name === o.through);
   if (members.length === 0) throw new Error(`no member named ${o.through ?? "?"} to write through`);
   const lat_ms = new Float64Array(o.writes_max);

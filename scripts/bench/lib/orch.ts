@@ -1,4 +1,4 @@
-// A three-server orch cluster on loopback (the built dist/orch, via the test harness) as a KvSystem.
+// An orch cluster on loopback (three servers unless told; the built dist/orch, via the test harness) as a KvSystem.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { TestCluster, until, type StatusLite } from "../../../test/support/cluster.js";
@@ -7,7 +7,7 @@ import { onCleanup, trackDir, trackProcess } from "./cleanup.js";
 import { copyLogs, digestLogs } from "./logs.js";
 import type { KvSystem, Member } from "./system.js";
 
-const names = ["s1", "s2", "s3"];
+const size_max = 5;
 
 export function ensureOrchBinary(): void {
   if (existsSync(binary_path)) return;
@@ -22,7 +22,9 @@ export class OrchCluster implements KvSystem {
 
   private constructor(private readonly c: TestCluster) {}
 
-  static async start(): Promise<OrchCluster> {
+  static async start(size = 3): Promise<OrchCluster> {
+    if (!Number.isInteger(size) || size < 1 || size > size_max) throw new Error(`an orch cluster of ${size} servers: give 1 to ${size_max}`);
+    const names = Array.from({ length: size }, (_, i) => `s${i + 1}`);
     ensureOrchBinary();
     const c = await TestCluster.create();
     trackDir(c.dir);

@@ -6,11 +6,15 @@ export interface Member {
   pid: number | undefined;
 }
 
-export interface KvSystem {
-  readonly name: "orch" | "etcd";
+/** What closed-loop writers need: where to send, and how a write looks. */
+export interface LoadTarget {
   members(): Member[];
   /** The request that writes value under key through the given member. */
   putRequest(member: Member, key: string, value: Buffer): { method: "PUT" | "POST"; port: number; path: string; body: Buffer; content_type: string };
+}
+
+export interface KvSystem extends LoadTarget {
+  readonly name: "orch" | "etcd";
   /** The leader every live member agrees on, waiting up to the system's bound. */
   waitLeader(): Promise<string>;
   kill9(name: string): void;
