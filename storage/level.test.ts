@@ -7,7 +7,8 @@ import { Level } from "level";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Entry } from "../raft/index.js";
 import { storageContract } from "../raft/storage_contract.js";
-import { LevelStorage, StorageError } from "./level.js";
+import { LevelStorage, snapshot_chunk_bytes, StorageError } from "./level.js";
+import { encodeSnapshot } from "./record.js";
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -115,6 +116,53 @@ describe("LevelStorage", () => {
     await s.close();
   });
 
+  it("writes a large snapshot in chunks, keeps appending meanwhile, and reads it back whole", async () => {
+    let s = await LevelStorage.open(await tempDir());
+    await s.bootstrap({ voters: [1], learners: [] });
+    await s.save({ entries: ents(2, 50, 2), hardState: { term: 2, vote: 1, commit: 50 } });
+    const big = Uint8Array.from({ length: 3 * snapshot_chunk_bytes + 12_345 }, (_, i) => (i * 7 + (i >> 11)) & 255);
+    // Saves do not wait for the snapshot being written.
+    const snapshotting = s.createSnapshot(40, { voters: [1], learners: [] }, big);
+    await s.save({ entries: ents(51, 60, 2), hardState: { term: 2, vote: 1, commit: 60 } });
+    await snapshotting;
+    await s.compact(40);
+    const next = Uint8Array.from({ length: snapshot_chunk_bytes + 1 }, (_, i) => i & 255);
+    await s.createSnapshot(55, { voters: [1], learners: [] }, next);
+    s = await reopen(s);
+    expect(s.snapshot().metadata.index).toBe(55);
+    expect(s.snapshot().data).toEqual(next);
+    expect([s.firstIndex(), s.lastIndex()]).toEqual([56, 60]);
+    await s.close();
+    // The first snapshot's chunks went with it: only the current one's two remain.
+    const raw = new Level<Uint8Array, Uint8Array>(s.path, { keyEncoding: "view", valueEncoding: "view" });
+    const chunks = await raw.keys({ gte: Uint8Array.of(0x63), lt: Uint8Array.of(0x64) }).all();
+    await raw.close();
+    expect(chunks.length).toBe(2);
+  });
+
+  it("loads a snapshot written inline by an earlier version, and drops chunks no header points at", async () => {
+    const dir = await tempDir();
+    let s = await LevelStorage.open(dir);
+    await s.bootstrap({ voters: [1], learners: [] });
+    await s.save({ entries: ents(2, 10, 2), hardState: { term: 2, vote: 1, commit: 10 } });
+    await s.close();
+    const raw = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    await raw.put(Uint8Array.of(0x73), encodeSnapshot({ metadata: { index: 8, term: 2, confState: { voters: [1], learners: [] } }, data: enc.encode("old-fsm@8") }));
+    // A chunk of a snapshot whose header never got written (a crash mid-snapshot).
+    const stray = new Uint8Array(13);
+    stray[0] = 0x63;
+    new DataView(stray.buffer).setBigUint64(1, 9n);
+    await raw.put(stray, Uint8Array.of(1, 2, 3));
+    await raw.close();
+    s = await LevelStorage.open(dir);
+    expect(s.snapshot()).toEqual({ metadata: { index: 8, term: 2, confState: { voters: [1], learners: [] } }, data: enc.encode("old-fsm@8") });
+    expect(s.lastIndex()).toBe(10);
+    await s.close();
+    const again = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    expect(await again.get(stray)).toBeUndefined();
+    await again.close();
+  });
+
   it("keeps meta beside the log", async () => {
     let s = await LevelStorage.open(await tempDir());
     await s.setMeta({ cluster_id: "c1", node_id: 3 });
@@ -181,6 +229,33 @@ describe("damaged data folders", () => {
   it("finds a truncated hard state", async () => {
     const err = await damaged((db) => db.put(Uint8Array.of(0x68), Uint8Array.of(1, 2, 3)));
     expect(String(err)).toMatch(/hard state record: record of 3 bytes is too short/);
+  });
+
+  it("finds a missing or damaged snapshot chunk", async () => {
+    const dir = await tempDir();
+    const s = await LevelStorage.open(dir);
+    await s.bootstrap({ voters: [1], learners: [] });
+    await s.save({ entries: ents(2, 10, 2), hardState: { term: 2, vote: 1, commit: 10 } });
+    await s.createSnapshot(9, { voters: [1], learners: [] }, new Uint8Array(2 * snapshot_chunk_bytes).fill(5));
+    await s.close();
+    const chunk = (n: number): Uint8Array => {
+      const k = new Uint8Array(13);
+      k[0] = 0x63;
+      new DataView(k.buffer).setBigUint64(1, 9n);
+      new DataView(k.buffer).setUint32(9, n);
+      return k;
+    };
+    const open = async (): Promise<unknown> => LevelStorage.open(dir).then(async (x) => { await x.close(); return "opened"; }, (err: unknown) => err);
+    const raw = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    const v = (await raw.get(chunk(1)))!;
+    v[100] = v[100]! ^ 0x10;
+    await raw.put(chunk(1), v);
+    await raw.close();
+    expect(String(await open())).toMatch(/snapshot 9 chunk 1: checksum mismatch.*not replayed/);
+    const raw2 = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    await raw2.del(chunk(1));
+    await raw2.close();
+    expect(String(await open())).toMatch(/snapshot 9: chunk 1 of 2 is missing/);
   });
 
   it("finds a commit index beyond the log", async () => {

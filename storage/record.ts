@@ -101,16 +101,20 @@ class Reader {
   }
 }
 
-/** Checks the frame and returns a reader positioned after the version byte. */
-function open(buf: Uint8Array, what: string): Reader {
+/** Checks the frame and returns a reader positioned after the version byte, and that version. */
+function openAny(buf: Uint8Array, what: string, versions: readonly number[]): { r: Reader; version: number } {
   if (buf.length < 5) throw new CorruptRecordError(what, `record of ${buf.length} bytes is too short`);
   const want = new DataView(buf.buffer, buf.byteOffset, 4).getUint32(0);
   const have = crc32c(buf.subarray(4));
   if (want !== have) throw new CorruptRecordError(what, `checksum mismatch (stored ${want.toString(16)}, computed ${have.toString(16)})`);
   const r = new Reader(buf.subarray(4), what);
-  const v = r.u8();
-  if (v !== record_version) throw new CorruptRecordError(what, `unknown record version ${v}`);
-  return r;
+  const version = r.u8();
+  if (!versions.includes(version)) throw new CorruptRecordError(what, `unknown record version ${version}`);
+  return { r, version };
+}
+
+function open(buf: Uint8Array, what: string): Reader {
+  return openAny(buf, what, [record_version]).r;
 }
 
 /** The same layout as Writer would make, written once into a buffer of the exact size (entries are the hot record). */
@@ -162,6 +166,46 @@ function readIds(r: Reader): number[] {
   return ids;
 }
 
+/**
+ * The snapshot record. Version 1 holds the data inline (written before snapshots were chunked,
+ * still read). Version 2, written now, is a header: the data lives in `chunk_count` chunk
+ * records of its own (see encodeChunk), so a large snapshot is never one huge LevelDB write.
+ */
+export interface SnapshotHeader {
+  metadata: Snapshot["metadata"];
+  data_bytes: number;
+  chunk_count: number;
+  /** CRC-32C of the whole data, checked once the chunks are joined. */
+  data_crc: number;
+}
+
+const snapshot_header_version = 2;
+
+export function encodeSnapshotHeader(h: SnapshotHeader): Uint8Array {
+  const w = new Writer().u8(snapshot_header_version).u64(h.metadata.index).u64(h.metadata.term);
+  writeIds(w, h.metadata.confState.voters);
+  writeIds(w, h.metadata.confState.learners);
+  return w.u64(h.data_bytes).u32(h.chunk_count).u32(h.data_crc).seal();
+}
+
+/** Either an inline snapshot (version 1) or the header of a chunked one (version 2). */
+export function decodeSnapshotRecord(buf: Uint8Array, what: string): { inline: Snapshot } | { header: SnapshotHeader } {
+  const { r, version } = openAny(buf, what, [record_version, snapshot_header_version]);
+  const index = r.u64();
+  const term = r.u64();
+  const confState: ConfState = { voters: readIds(r), learners: readIds(r) };
+  const metadata = { index, term, confState };
+  if (version === record_version) {
+    const data = r.bytes();
+    r.end();
+    return { inline: { metadata, data } };
+  }
+  const header = { metadata, data_bytes: r.u64(), chunk_count: r.u32(), data_crc: r.u32() };
+  r.end();
+  return { header };
+}
+
+/** The version 1 inline form (tests write it to check that old data folders still load). */
 export function encodeSnapshot(s: Snapshot): Uint8Array {
   const w = new Writer().u8(record_version).u64(s.metadata.index).u64(s.metadata.term);
   writeIds(w, s.metadata.confState.voters);
@@ -169,14 +213,23 @@ export function encodeSnapshot(s: Snapshot): Uint8Array {
   return w.bytes(s.data).seal();
 }
 
-export function decodeSnapshot(buf: Uint8Array, what: string): Snapshot {
+/** One chunk of a snapshot's data, checksummed on its own. */
+export function encodeChunk(part: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 1 + 4 + part.length);
+  const view = new DataView(out.buffer);
+  view.setUint8(4, record_version);
+  view.setUint32(5, part.length);
+  out.set(part, 9);
+  view.setUint32(0, crc32c(out.subarray(4)));
+  return out;
+}
+
+/** The chunk's bytes (a view of buf: the caller copies them into the joined data). */
+export function decodeChunk(buf: Uint8Array, what: string): Uint8Array {
   const r = open(buf, what);
-  const index = r.u64();
-  const term = r.u64();
-  const confState: ConfState = { voters: readIds(r), learners: readIds(r) };
-  const data = r.bytes();
-  r.end();
-  return { metadata: { index, term, confState }, data };
+  const n = r.u32();
+  if (buf.length !== 9 + n) throw new CorruptRecordError(what, `chunk says ${n} bytes, record holds ${buf.length - 9}`);
+  return buf.subarray(9);
 }
 
 export function encodeJson(value: unknown): Uint8Array {

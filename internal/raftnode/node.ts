@@ -2,6 +2,7 @@
 // proposals and linearizable reads with bounded waits, and snapshots of the state machine.
 import {
   ErrProposalDropped,
+  ErrSnapOutOfDate,
   RawNode,
   decodeConfChange,
   newRand,
@@ -92,6 +93,8 @@ export class RaftNode {
   private processing = false;
   private again = false;
   private failure: Error | undefined;
+  /** The snapshot being written in the background, if any (one at a time). */
+  private snapshotting: Promise<void> | undefined;
   private counter = 0;
   private readonly proposals = new Map<string, Waiter<ApplyResult>>();
   private readonly confWaiters = new Map<string, Waiter<ConfState>>();
@@ -149,6 +152,7 @@ export class RaftNode {
     this.failure ??= new NodeError("stopped", "this server is shutting down", 503);
     this.rejectAll(this.failure);
     await this.idle();
+    await this.snapshotting;
   }
 
   get failed(): Error | undefined {
@@ -413,12 +417,16 @@ export class RaftNode {
   }
 
   private async maybeSnapshot(): Promise<void> {
+    if (this.snapshotting !== undefined) return;
     const st = this.opts.storage;
     const applied = this.opts.fsm.applied_index;
     const held = st.snapshot();
     const entries = applied - held.metadata.index;
-    if (entries < this.opts.snapshot_entries) return;
-    const bytes_due = Math.min(held.data.byteLength, this.opts.snapshot_log_bytes_max);
+    // Servers snapshot at different points (a fixed factor per id), so their pauses to encode
+    // the state do not all fall together: the other two keep the quorum going.
+    const stagger = 1 + (this.id % snapshot_stagger_steps) * snapshot_stagger_step;
+    if (entries < this.opts.snapshot_entries * stagger) return;
+    const bytes_due = Math.min(held.data.byteLength * stagger, this.opts.snapshot_log_bytes_max);
     if (this.log_bytes_since_snapshot < bytes_due && entries < this.opts.snapshot_entries_max) return;
     const started = Date.now();
     const conf = this.raw.status().confState;
@@ -427,14 +435,37 @@ export class RaftNode {
       await st.save({ entries: [], hardState: this.unwritten_hard_state }, false);
       this.unwritten_hard_state = undefined;
     }
+    // The state is encoded here, at the applied index; writing it (in chunks) and compacting the
+    // log go on in the background while this loop keeps persisting and applying Readies.
     const data = this.opts.fsm.snapshot();
-    await st.createSnapshot(applied, conf, data);
+    const encode_ms = Date.now() - started;
     this.log_bytes_since_snapshot = 0;
-    const compactTo = applied - this.opts.snapshot_catchup_entries;
-    if (compactTo >= st.firstIndex()) await st.compact(compactTo);
-    this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, took_ms: Date.now() - started });
+    this.snapshotting = this.persistSnapshot(applied, conf, data, started, encode_ms).finally(() => {
+      this.snapshotting = undefined;
+    });
+  }
+
+  private async persistSnapshot(applied: number, conf: ConfState, data: Uint8Array, started: number, encode_ms: number): Promise<void> {
+    const st = this.opts.storage;
+    try {
+      await st.createSnapshot(applied, conf, data);
+      const compactTo = applied - this.opts.snapshot_catchup_entries;
+      if (compactTo >= st.firstIndex()) await st.compact(compactTo);
+      this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, encode_ms, took_ms: Date.now() - started });
+    } catch (err) {
+      // The leader's snapshot, newer, was installed while this one was being written.
+      if (err instanceof ErrSnapOutOfDate) {
+        this.opts.logger.info("snapshot dropped: a newer one from the leader arrived while it was written", { index: applied });
+        return;
+      }
+      this.fail(err);
+    }
   }
 }
+
+/** Snapshot thresholds scale by 1 + (id mod steps) x step: 1.0 to 1.45 of the configured bound. */
+const snapshot_stagger_steps = 4;
+const snapshot_stagger_step = 0.15;
 
 function settle<T>(table: Map<string, Waiter<T>>, rid: string, value: T): void {
   const w = table.get(rid);
