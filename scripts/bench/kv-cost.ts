@@ -5,11 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { BareHttp } from "./lib/bare-http.js";
-import { cleanupAll, installCleanupHandlers } from "./lib/cleanup.js";
 import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
+import { runBench } from "./lib/run.js";
 import { round } from "./lib/stats.js";
 import type { LoadTarget } from "./lib/system.js";
 
@@ -52,31 +52,19 @@ async function measure(system: string, members: number, target: LoadTarget & { d
   }
 }
 
-async function main(): Promise<void> {
+runBench("kv-cost", async (http) => {
   const o = parseOptions(process.argv.slice(2));
-  installCleanupHandlers();
-  const http = new LoopbackClient();
   const value = randomBytes(value_bytes);
-  try {
-    emit({ bench: "setup", clients: o.clients, seconds: o.seconds, value_bytes, note: "server_cpu_us_per_write: CPU of all members together per answered write" });
-    await measure("node:http", 1, await BareHttp.start(), o, http, value);
-    for (const members of [1, 3]) {
-      const orch = await measure("orch", members, await OrchCluster.start(members), o, http, value);
-      const etcd = await measure("etcd", members, await EtcdCluster.start(http, members), o, http, value);
-      emit({
-        bench: "kv-cost-ratio",
-        members,
-        orch_over_etcd_writes_per_s: round(orch.r.writes_per_s / etcd.r.writes_per_s),
-        orch_over_etcd_cpu_per_write: round(orch.server_cpu_us_per_write / etcd.server_cpu_us_per_write),
-      });
-    }
-  } finally {
-    http.close();
-    await cleanupAll();
+  emit({ bench: "setup", clients: o.clients, seconds: o.seconds, value_bytes, note: "server_cpu_us_per_write: CPU of all members together per answered write" });
+  await measure("node:http", 1, await BareHttp.start(), o, http, value);
+  for (const members of [1, 3]) {
+    const orch = await measure("orch", members, await OrchCluster.start(members), o, http, value);
+    const etcd = await measure("etcd", members, await EtcdCluster.start(http, members), o, http, value);
+    emit({
+      bench: "kv-cost-ratio",
+      members,
+      orch_over_etcd_writes_per_s: round(orch.r.writes_per_s / etcd.r.writes_per_s),
+      orch_over_etcd_cpu_per_write: round(orch.server_cpu_us_per_write / etcd.server_cpu_us_per_write),
+    });
   }
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`kv-cost: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
 });

@@ -3,11 +3,11 @@
 //        [--level-writes-max N] [--keep-logs DIR]   (--clients 0 and --failover-runs 0 skip those parts)
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { cleanupAll, installCleanupHandlers } from "./lib/cleanup.js";
 import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, failoverRun, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
+import { runBench } from "./lib/run.js";
 import { percentile, round, rssMiB } from "./lib/stats.js";
 import type { KvSystem } from "./lib/system.js";
 
@@ -18,7 +18,12 @@ const memory_writes_max = 5_000_000;
 const value_bytes = 1024;
 /** Bound on writes per (system, clients) run, whatever --seconds says. */
 const level_writes_max_default = 500_000;
-const warmup = { clients: 16, duration_ms: 2_000, writes_max: 5_000 };
+/**
+ * Both systems alike, before the first measured level: long enough for V8 to finish optimising
+ * orch's hot code (traced: ~450 functions compiled in the first 5 s under load, a few a second
+ * after 20 s); a 2 s warm-up left the first levels measuring orch's JIT warming up.
+ */
+const warmup = { clients: 16, duration_ms: 20_000, writes_max: 100_000 };
 const settle_ms = 1_000;
 const failover = { steady_ms: 1_500, interval_ms: 10, recover_max_ms: 20_000, inflight_max: 500, probe_timeout_ms: 4_000 };
 const memory = { clients: 64, key_space: 10_000, sample_every_ms: 10_000, seconds_max: 3_600, after_idle_ms: 5_000 };
@@ -151,34 +156,22 @@ async function memoryRun(o: Options, http: LoopbackClient, value: Buffer): Promi
   }
 }
 
-async function main(): Promise<void> {
+runBench("kv-vs-etcd", async (http) => {
   const o = parseOptions(process.argv.slice(2));
-  installCleanupHandlers();
-  const http = new LoopbackClient();
   const value = randomBytes(value_bytes);
-  try {
-    if (o.clients.length > 0 || o.failover_runs > 0) {
-      const orch = await OrchCluster.start();
-      const etcd = await EtcdCluster.start(http);
-      const systems: KvSystem[] = [orch, etcd];
-      emit({ bench: "setup", policy: "client i writes through member i mod 3 (leader and followers alike)", value_bytes, seconds: o.seconds, clients: o.clients, http: "node:http keep-alive Agent, one for both systems" });
-      await throughput(o, systems, http, value);
-      await failovers(o, systems, http, value);
-      for (const sys of systems) {
-        emit({ bench: "logs", system: sys.name, ...(await sys.logDigest()) });
-        if (o.keep_logs !== undefined) await sys.saveLogs(o.keep_logs);
-      }
-      await etcd.destroy();
-      await orch.destroy();
+  if (o.clients.length > 0 || o.failover_runs > 0) {
+    const orch = await OrchCluster.start();
+    const etcd = await EtcdCluster.start(http);
+    const systems: KvSystem[] = [orch, etcd];
+    emit({ bench: "setup", policy: "client i writes through member i mod 3 (leader and followers alike)", value_bytes, seconds: o.seconds, clients: o.clients, http: "node:http keep-alive Agent, one for both systems" });
+    await throughput(o, systems, http, value);
+    await failovers(o, systems, http, value);
+    for (const sys of systems) {
+      emit({ bench: "logs", system: sys.name, ...(await sys.logDigest()) });
+      if (o.keep_logs !== undefined) await sys.saveLogs(o.keep_logs);
     }
-    if (o.memory_writes > 0) await memoryRun(o, http, value);
-  } finally {
-    http.close();
-    await cleanupAll();
+    await etcd.destroy();
+    await orch.destroy();
   }
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`kv-vs-etcd: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
+  if (o.memory_writes > 0) await memoryRun(o, http, value);
 });
