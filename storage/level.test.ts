@@ -33,6 +33,19 @@ async function reopen(s: LevelStorage): Promise<LevelStorage> {
   return LevelStorage.open(s.path);
 }
 
+/** A data folder with entries 2..10 (term 2, committed), then changed behind LevelStorage's back. */
+async function folderWith(mutate: (db: Level<Uint8Array, Uint8Array>) => Promise<void>): Promise<string> {
+  const dir = await tempDir();
+  const s = await LevelStorage.open(dir);
+  await s.bootstrap({ voters: [1], learners: [] });
+  await s.save({ entries: ents(2, 10, 2), hardState: { term: 2, vote: 1, commit: 10 } });
+  await s.close();
+  const raw = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+  await mutate(raw);
+  await raw.close();
+  return dir;
+}
+
 storageContract("LevelStorage", {
   create: async () => LevelStorage.open(await tempDir()),
   reopen: reopen,
@@ -141,20 +154,15 @@ describe("LevelStorage", () => {
   });
 
   it("loads a snapshot written inline by an earlier version, and drops chunks no header points at", async () => {
-    const dir = await tempDir();
-    let s = await LevelStorage.open(dir);
-    await s.bootstrap({ voters: [1], learners: [] });
-    await s.save({ entries: ents(2, 10, 2), hardState: { term: 2, vote: 1, commit: 10 } });
-    await s.close();
-    const raw = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
-    await raw.put(Uint8Array.of(0x73), encodeSnapshot({ metadata: { index: 8, term: 2, confState: { voters: [1], learners: [] } }, data: enc.encode("old-fsm@8") }));
     // A chunk of a snapshot whose header never got written (a crash mid-snapshot).
     const stray = new Uint8Array(13);
     stray[0] = 0x63;
     new DataView(stray.buffer).setBigUint64(1, 9n);
-    await raw.put(stray, Uint8Array.of(1, 2, 3));
-    await raw.close();
-    s = await LevelStorage.open(dir);
+    const dir = await folderWith(async (raw) => {
+      await raw.put(Uint8Array.of(0x73), encodeSnapshot({ metadata: { index: 8, term: 2, confState: { voters: [1], learners: [] } }, data: enc.encode("old-fsm@8") }));
+      await raw.put(stray, Uint8Array.of(1, 2, 3));
+    });
+    const s = await LevelStorage.open(dir);
     expect(s.snapshot()).toEqual({ metadata: { index: 8, term: 2, confState: { voters: [1], learners: [] } }, data: enc.encode("old-fsm@8") });
     expect(s.lastIndex()).toBe(10);
     await s.close();
@@ -188,14 +196,7 @@ describe("LevelStorage", () => {
 
 describe("damaged data folders", () => {
   async function damaged(mutate: (db: Level<Uint8Array, Uint8Array>) => Promise<void>): Promise<unknown> {
-    const dir = await tempDir();
-    const s = await LevelStorage.open(dir);
-    await s.bootstrap({ voters: [1], learners: [] });
-    await s.save({ entries: ents(2, 10, 2), hardState: { term: 2, vote: 1, commit: 10 } });
-    await s.close();
-    const raw = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
-    await mutate(raw);
-    await raw.close();
+    const dir = await folderWith(mutate);
     return LevelStorage.open(dir).then(
       async (x) => {
         await x.close();
