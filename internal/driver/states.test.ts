@@ -15,8 +15,9 @@ describe("exitStatus", () => {
     expect(summary({ exit_code: 3 })).toBe("FAILED exit_nonzero: exited with code 3; its logs say why");
     expect(summary({ exit_code: 127 })).toContain("the command was not found in the image");
     expect(summary({ exit_code: 137 })).toBe(
-      "FAILED exit_signal: killed by signal SIGKILL (exit code 137) that orch did not send; if it was near its memory limit the kernel's OOM killer is likely, otherwise look for whatever on the node killed it",
+      "FAILED exit_signal: killed by signal SIGKILL (exit code 137) that orch did not send; if it was near its memory limit the kernel's OOM killer is likely (the engine reported no OOM kill), otherwise look for whatever on the node killed it",
     );
+    expect(summary({ exit_code: 137, memory_bytes: 16 * 1024 * 1024 })).toContain("if it was near its memory limit 16 MiB the kernel's OOM killer is likely");
     expect(summary({ exit_code: 143 })).toContain("signal SIGTERM (exit code 143) that orch did not send; look for");
     expect(summary({ exit_code: 143, stop_requested: true })).toBe("KILLED killed_by_request: stopped by orch on request");
     expect(summary({ exit_code: 128, engine_error: "port is already allocated" })).toContain(

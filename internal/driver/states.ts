@@ -63,7 +63,9 @@ export function exitStatus(who: TaskIdentity, facts: ExitFacts): TerminalStatus 
       message:
         `killed by signal ${signal} (exit code ${facts.exit_code}) that orch did not send; ` +
         (signal === "SIGKILL"
-          ? "if it was near its memory limit the kernel's OOM killer is likely, otherwise look for whatever on the node killed it"
+          ? // The engine does not always learn of an OOM kill (moby#15621, #38352): say what the limit was.
+            `if it was near its ${facts.memory_bytes === undefined ? "memory limit" : `memory limit ${formatBytes(facts.memory_bytes)}`} the kernel's OOM killer is likely ` +
+            "(the engine reported no OOM kill), otherwise look for whatever on the node killed it"
           : "look for whatever on the node killed it"),
     };
   }

@@ -55,8 +55,14 @@ describe.concurrent("docker driver on a real engine", () => {
     // Doubling a shell variable grows memory geometrically, so the limit is hit within milliseconds.
     await driver.start({ task_id: "oom", ...sh('x=a; while true; do x="$x$x"; done'), cpus: 1, memory_bytes: 16 * mib });
     const status = await driver.wait("oom", { timeout_ms: exit_timeout_ms });
-    expect(status).toMatchObject({ state: "FAILED", reason: "oom_killed" });
-    expect(status.message).toContain("killed by the kernel: memory limit 16 MiB exceeded");
+    expect(status.state).toBe("FAILED");
+    // Docker does not always learn of an OOM kill (moby#15621; seen once in a loaded CI run):
+    // then the SIGKILL nobody sent is reported as such, still naming the limit.
+    if (status.reason === "exit_signal") expect(status.message).toContain("killed by signal SIGKILL (exit code 137) that orch did not send; if it was near its memory limit 16 MiB");
+    else {
+      expect(status.reason).toBe("oom_killed");
+      expect(status.message).toContain("killed by the kernel: memory limit 16 MiB exceeded");
+    }
   });
 
   test("an image on an unreachable registry ends FAILED naming the image and the cause", async ({ expect }) => {
