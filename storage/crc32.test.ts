@@ -28,4 +28,18 @@ describe("crc32c", () => {
       expect(crc32cUpdate(crc32cUpdate(0, bytes.subarray(0, cut)), bytes.subarray(cut))).toBe(reference(bytes));
     }
   });
+
+  it("gives the same at every alignment of the same bytes (word reads start on a 4-byte boundary)", () => {
+    const rand = new SeededRand(11);
+    const backing = new Uint8Array(3_000);
+    for (let i = 0; i < backing.length; i++) backing[i] = rand.intn(256);
+    for (const len of [0, 3, 8, 15, 16, 17, 1_500, 2_900]) {
+      const want = reference(backing.subarray(0, len));
+      for (let offset = 0; offset < 8; offset++) {
+        const copy = new Uint8Array(backing.length + 8);
+        copy.set(backing.subarray(0, len), offset);
+        expect(crc32c(copy.subarray(offset, offset + len))).toBe(want);
+      }
+    }
+  });
 });

@@ -1,7 +1,8 @@
 // CRC-32C (Castagnoli), the one checksum of orch: every stored record and every transport frame.
 // Node 20 has no zlib.crc32 (and that is CRC-32, not the C variant LevelDB and etcd's WAL use).
-// Slicing-by-8: eight tables let the loop take 8 bytes a step (~385 MB/s here, twice the
-// byte-at-a-time loop; a 1.5 KiB entry is checked several times per replicated write).
+// Slicing-by-8: eight tables let the loop take 8 bytes a step, read as two 32-bit words where
+// the platform is little-endian (on 1.5 KiB, in one process: ~700 MB/s against ~310 when the 8
+// bytes were read one by one; an entry is checked several times per replicated write).
 
 const poly_reflected = 0x82f63b78;
 
@@ -24,16 +25,35 @@ const tables: Uint32Array[] = (() => {
 })();
 const [T0, T1, T2, T3, T4, T5, T6, T7] = tables as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
 
+/** Uint32Array reads are little-endian words here, as the tables expect (x86-64, arm64). */
+const little_endian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /** Continues a running CRC over `bytes`: start from 0 and pass the result back in for the next part. */
 export function crc32cUpdate(crc: number, bytes: Uint8Array): number {
   let c = ~crc >>> 0;
   const n = bytes.length;
   let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const lo = (c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
-    const hi = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
-    c =
-      T7[lo & 0xff]! ^ T6[(lo >>> 8) & 0xff]! ^ T5[(lo >>> 16) & 0xff]! ^ T4[lo >>> 24]! ^ T3[hi & 0xff]! ^ T2[(hi >>> 8) & 0xff]! ^ T1[(hi >>> 16) & 0xff]! ^ T0[hi >>> 24]!;
+  if (little_endian) {
+    // Bytes up to a 4-byte boundary, then pairs of aligned words.
+    for (; i < n && ((bytes.byteOffset + i) & 3) !== 0; i++) c = T0[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+    const pairs = (n - i) >>> 3;
+    if (pairs > 0) {
+      const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, pairs * 2);
+      for (let w = 0; w < words.length; w += 2) {
+        const lo = (c ^ words[w]!) >>> 0;
+        const hi = words[w + 1]!;
+        c =
+          T7[lo & 0xff]! ^ T6[(lo >>> 8) & 0xff]! ^ T5[(lo >>> 16) & 0xff]! ^ T4[lo >>> 24]! ^ T3[hi & 0xff]! ^ T2[(hi >>> 8) & 0xff]! ^ T1[(hi >>> 16) & 0xff]! ^ T0[hi >>> 24]!;
+      }
+      i += pairs * 8;
+    }
+  } else {
+    for (; i + 8 <= n; i += 8) {
+      const lo = (c ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
+      const hi = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+      c =
+        T7[lo & 0xff]! ^ T6[(lo >>> 8) & 0xff]! ^ T5[(lo >>> 16) & 0xff]! ^ T4[lo >>> 24]! ^ T3[hi & 0xff]! ^ T2[(hi >>> 8) & 0xff]! ^ T1[(hi >>> 16) & 0xff]! ^ T0[hi >>> 24]!;
+    }
   }
   for (; i < n; i++) c = T0[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
