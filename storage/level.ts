@@ -12,7 +12,7 @@ import {
   type Snapshot,
   type Storage,
 } from "../raft/index.js";
-import { crc32c } from "./crc32.js";
+import { crc32c, crc32cUpdate } from "./crc32.js";
 import {
   CorruptRecordError,
   decodeChunk,
@@ -290,11 +290,14 @@ export class LevelStorage implements Storage {
   private async writeChunks(snap: Snapshot): Promise<{ ops: Op[]; chunks: ChunkSet }> {
     const { data, metadata } = snap;
     const count = Math.ceil(data.length / snapshot_chunk_bytes);
+    // The whole data's checksum grows chunk by chunk, not in one pass over it at the end.
+    let data_crc = 0;
     for (let n = 0; n < count; n++) {
       const part = data.subarray(n * snapshot_chunk_bytes, (n + 1) * snapshot_chunk_bytes);
+      data_crc = crc32cUpdate(data_crc, part);
       await writeBatch(this.db, [{ type: "put", key: chunkKey(metadata.index, n), value: encodeChunk(part) }], true);
     }
-    const header: SnapshotHeader = { metadata, data_bytes: data.length, chunk_count: count, data_crc: crc32c(data) };
+    const header: SnapshotHeader = { metadata, data_bytes: data.length, chunk_count: count, data_crc };
     const ops: Op[] = [{ type: "put", key: key_snapshot, value: encodeSnapshotHeader(header) }];
     const old = this.chunks;
     if (old !== undefined && old.index !== metadata.index) for (let n = 0; n < old.count; n++) ops.push({ type: "del", key: chunkKey(old.index, n) });
@@ -392,7 +395,7 @@ async function readChunks(db: Level<Uint8Array, Uint8Array>, h: SnapshotHeader):
 async function dropStrayChunks(db: Level<Uint8Array, Uint8Array>, keep: ChunkSet | undefined): Promise<void> {
   const stray: Op[] = [];
   for await (const k of db.keys({ gte: Uint8Array.of(chunk_prefix), lt: Uint8Array.of(chunk_prefix + 1) })) {
-    const index = Number(new DataView(k.buffer, k.byteOffset, k.byteLength).getBigUint64(1));
+    const index = indexOfKey(k);
     if (keep === undefined || index !== keep.index) stray.push({ type: "del", key: k });
     if (stray.length >= stray_chunks_per_batch) {
       await writeBatch(db, stray.splice(0), false);

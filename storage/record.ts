@@ -56,9 +56,14 @@ class Writer {
   seal(): Uint8Array {
     const out = new Uint8Array(4 + this.len);
     out.set(this.buf.subarray(0, this.len), 4);
-    new DataView(out.buffer).setUint32(0, crc32c(out.subarray(4)));
-    return out;
+    return sealInPlace(out);
   }
+}
+
+/** Writes the CRC-32C of out[4..] into out[0..4]: every record's frame. */
+function sealInPlace(out: Uint8Array): Uint8Array {
+  new DataView(out.buffer, out.byteOffset, 4).setUint32(0, crc32c(out.subarray(4)));
+  return out;
 }
 
 class Reader {
@@ -128,8 +133,7 @@ export function encodeEntry(e: Entry): Uint8Array {
   view.setUint8(21, entry_types.indexOf(e.type));
   view.setUint32(22, e.data.length);
   out.set(e.data, 26);
-  view.setUint32(0, crc32c(out.subarray(4)));
-  return out;
+  return sealInPlace(out);
 }
 
 export function decodeEntry(buf: Uint8Array, what: string): Entry {
@@ -220,8 +224,7 @@ export function encodeChunk(part: Uint8Array): Uint8Array {
   view.setUint8(4, record_version);
   view.setUint32(5, part.length);
   out.set(part, 9);
-  view.setUint32(0, crc32c(out.subarray(4)));
-  return out;
+  return sealInPlace(out);
 }
 
 /** The chunk's bytes (a view of buf: the caller copies them into the joined data). */
