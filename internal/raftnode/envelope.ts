@@ -29,11 +29,6 @@ function jsonForm(env: Envelope): Uint8Array {
   return Buffer.from(JSON.stringify({ ...env, cmd: put }));
 }
 
-/** An owned copy (a row must not keep a larger buffer alive). */
-function ownedCopy(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b);
-}
-
 export function encodeEnvelope(env: Envelope): Uint8Array {
   const cmd = env.cmd;
   // JSON keeps a lone surrogate in a key exactly; UTF-8 would turn it into U+FFFD.
@@ -66,7 +61,8 @@ export function decodeEnvelope(data: Uint8Array): Envelope {
     const env = JSON.parse(b.toString("utf8")) as Envelope | (Omit<Envelope, "cmd"> & { cmd: JsonPut });
     if (env.cmd.type !== CommandType.kv_put || !("value_b64" in env.cmd)) return env as Envelope;
     const { value_b64, ...rest } = env.cmd;
-    return { ...env, cmd: { ...rest, value: ownedCopy(Buffer.from(value_b64, "base64")) } };
+    // A copy of its own: Buffer.from may hand out a slice of Node's shared pool, which a row would pin.
+    return { ...env, cmd: { ...rest, value: new Uint8Array(Buffer.from(value_b64, "base64")) } };
   }
   if (b[0] !== binary_tag || b.length < 15) throw new Error(`log entry: unknown encoding (first byte ${b[0] ?? "none"}, ${b.length} bytes)`);
   const type = b[1];
