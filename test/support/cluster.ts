@@ -45,10 +45,14 @@ export class TestCluster {
   readonly agents = new Map<string, AgentProc>();
   private logs: WriteStream[] = [];
 
-  private constructor(readonly dir: string) {}
+  /** `binary`: the executable to run (default: the built dist/orch). */
+  private constructor(
+    readonly dir: string,
+    private readonly binary: string | undefined,
+  ) {}
 
-  static async create(): Promise<TestCluster> {
-    return new TestCluster(await mkdtemp(path.join(os.tmpdir(), "orch-cluster-")));
+  static async create(o: { binary?: string } = {}): Promise<TestCluster> {
+    return new TestCluster(await mkdtemp(path.join(os.tmpdir(), "orch-cluster-")), o.binary);
   }
 
   async add(name: string): Promise<ServerProc> {
@@ -71,7 +75,7 @@ export class TestCluster {
   start(s: ServerProc, args: string[]): ChildProcess {
     const out = createWriteStream(s.log, { flags: "a" });
     this.logs.push(out);
-    const proc = spawn(requireBinary(), ["server", "--data-dir", s.data_dir, ...args], {
+    const proc = spawn(this.binary ?? requireBinary(), ["server", "--data-dir", s.data_dir, ...args], {
       env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir() },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -22,11 +22,12 @@ export class OrchCluster implements KvSystem {
 
   private constructor(private readonly c: TestCluster) {}
 
-  static async start(size = 3): Promise<OrchCluster> {
+  /** `binary`: another orch executable to run instead of dist/orch (scripts/bench/ab-builds.ts). */
+  static async start(size = 3, binary?: string): Promise<OrchCluster> {
     if (!Number.isInteger(size) || size < 1 || size > size_max) throw new Error(`an orch cluster of ${size} servers: give 1 to ${size_max}`);
     const names = Array.from({ length: size }, (_, i) => `s${i + 1}`);
-    ensureOrchBinary();
-    const c = await TestCluster.create();
+    if (binary === undefined) ensureOrchBinary();
+    const c = await TestCluster.create(binary === undefined ? {} : { binary });
     trackDir(c.dir);
     const oc = new OrchCluster(c);
     onCleanup(() => oc.destroy());
