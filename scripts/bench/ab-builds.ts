@@ -10,9 +10,9 @@ import { randomBytes } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { parseArgs } from "node:util";
 import { LoopbackClient } from "./lib/http.js";
-import { closedLoop, cpuPerWrite, withCpu } from "./lib/load.js";
+import { closedLoop, cpuPerWrite, jit_warmup, withCpu } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { runBench } from "./lib/run.js";
+import { emit, runBench, wholeFlag } from "./lib/run.js";
 import { round } from "./lib/stats.js";
 
 const rounds_max = 20;
@@ -20,10 +20,6 @@ const seconds_max = 300;
 const clients_max = 256;
 const value_bytes = 1024;
 const writes_max = 500_000;
-/** As kv-cost.ts: long enough for V8 to finish optimising the hot code of both builds. */
-const warmup = { duration_ms: 20_000, writes_max: 200_000 };
-
-const emit = (line: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(line) + "\n");
 
 interface Options {
   a: string;
@@ -44,11 +40,6 @@ function parseOptions(argv: string[]): Options {
       clients: { type: "string", default: "64" },
     },
   });
-  const whole = (flag: string, raw: string, max: number): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${flag} ${JSON.stringify(raw)}: give a whole number from 1 to ${max}`);
-    return n;
-  };
   const executable = (flag: string, p: string | undefined): string => {
     if (p === undefined) throw new Error(`--${flag} is missing: give the path of an orch executable (e.g. a copy of dist/orch)`);
     try {
@@ -61,9 +52,9 @@ function parseOptions(argv: string[]): Options {
   return {
     a: executable("a", values.a),
     b: executable("b", values.b),
-    rounds: whole("rounds", values.rounds, rounds_max),
-    seconds: whole("seconds", values.seconds, seconds_max),
-    clients: whole("clients", values.clients, clients_max),
+    rounds: wholeFlag("rounds", values.rounds, 1, rounds_max),
+    seconds: wholeFlag("seconds", values.seconds, 1, seconds_max),
+    clients: wholeFlag("clients", values.clients, 1, clients_max),
   };
 }
 
@@ -82,7 +73,7 @@ async function roundOf(o: Options, first: "a" | "b", http: LoopbackClient, value
     for (const side of order) clusters[side] = await OrchCluster.start(3, o[side]);
     const load = (side: "a" | "b", key_prefix: string, duration_ms: number, max: number): ReturnType<typeof closedLoop> =>
       closedLoop(clusters[side]!, http, { clients: o.clients, duration_ms, writes_max: max, key_prefix, value });
-    await Promise.all(order.map((side) => load(side, "warmup", warmup.duration_ms, warmup.writes_max)));
+    await Promise.all(order.map((side) => load(side, "warmup", jit_warmup.duration_ms, jit_warmup.writes_max)));
     const measured = await Promise.all(order.map((side) => withCpu(clusters[side]!, () => load(side, "ab", o.seconds * 1000, writes_max))));
     const out = {} as Record<"a" | "b", Side>;
     order.forEach((side, i) => {

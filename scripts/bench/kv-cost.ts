@@ -7,9 +7,9 @@ import { parseArgs } from "node:util";
 import { BareHttp } from "./lib/bare-http.js";
 import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
-import { closedLoop, cpuPerWrite, withCpu, type ClosedLoopResult } from "./lib/load.js";
+import { closedLoop, cpuPerWrite, jit_warmup, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { runBench } from "./lib/run.js";
+import { emit, runBench, wholeFlag } from "./lib/run.js";
 import { round } from "./lib/stats.js";
 import type { LoadTarget } from "./lib/system.js";
 
@@ -17,22 +17,10 @@ const seconds_max = 300;
 const clients_max = 256;
 const value_bytes = 1024;
 const writes_max = 500_000;
-/**
- * Long enough for V8 to finish optimising orch's hot code (traced: ~450 functions compiled in the
- * first 5 s under load, a handful a second after 20 s); etcd gets the same.
- */
-const warmup = { duration_ms: 20_000, writes_max: 200_000 };
-
-const emit = (line: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(line) + "\n");
 
 function parseOptions(argv: string[]): { seconds: number; clients: number } {
   const { values } = parseArgs({ args: argv, options: { seconds: { type: "string", default: "10" }, clients: { type: "string", default: "64" } } });
-  const whole = (flag: string, raw: string, max: number): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${flag} ${JSON.stringify(raw)}: give a whole number from 1 to ${max}`);
-    return n;
-  };
-  return { seconds: whole("seconds", values.seconds, seconds_max), clients: whole("clients", values.clients, clients_max) };
+  return { seconds: wholeFlag("seconds", values.seconds, 1, seconds_max), clients: wholeFlag("clients", values.clients, 1, clients_max) };
 }
 
 interface Measured {
@@ -42,7 +30,7 @@ interface Measured {
 
 async function measure(system: string, members: number, target: LoadTarget & { destroy(): Promise<void> }, o: { seconds: number; clients: number }, http: LoopbackClient, value: Buffer): Promise<Measured> {
   try {
-    await closedLoop(target, http, { clients: o.clients, ...warmup, key_prefix: "warmup", value });
+    await closedLoop(target, http, { clients: o.clients, ...jit_warmup, key_prefix: "warmup", value });
     const { result: r, cpu_cores } = await withCpu(target, () => closedLoop(target, http, { clients: o.clients, duration_ms: o.seconds * 1000, writes_max, key_prefix: "cost", value }));
     const per = cpuPerWrite(cpu_cores, r.writes_per_s);
     emit({ bench: "kv-cost", system, members, ...r, value_bytes, cpu_cores, ...per });

@@ -7,7 +7,7 @@ import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, failoverRun, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { runBench } from "./lib/run.js";
+import { emit, runBench, wholeFlag } from "./lib/run.js";
 import { percentile, round, rssMiB } from "./lib/stats.js";
 import type { KvSystem } from "./lib/system.js";
 
@@ -50,23 +50,17 @@ function parseOptions(argv: string[]): Options {
       "keep-logs": { type: "string" },
     },
   });
-  const whole = (flag: string, raw: string, min: number, max: number): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${flag} ${JSON.stringify(raw)}: give a whole number from ${min} to ${max}`);
-    return n;
-  };
-  const clients = values.clients === "" || values.clients === "0" ? [] : values.clients.split(",").map((c) => whole("clients", c, 1, clients_max));
+  const clients = values.clients === "" || values.clients === "0" ? [] : values.clients.split(",").map((c) => wholeFlag("clients", c, 1, clients_max));
   return {
-    seconds: whole("seconds", values.seconds, 1, seconds_max),
+    seconds: wholeFlag("seconds", values.seconds, 1, seconds_max),
     clients,
-    failover_runs: whole("failover-runs", values["failover-runs"], 0, failover_runs_max),
-    memory_writes: whole("memory-writes", values["memory-writes"], 0, memory_writes_max),
-    level_writes_max: whole("level-writes-max", values["level-writes-max"], 1, 10_000_000),
+    failover_runs: wholeFlag("failover-runs", values["failover-runs"], 0, failover_runs_max),
+    memory_writes: wholeFlag("memory-writes", values["memory-writes"], 0, memory_writes_max),
+    level_writes_max: wholeFlag("level-writes-max", values["level-writes-max"], 1, 10_000_000),
     keep_logs: values["keep-logs"],
   };
 }
 
-const emit = (line: Record<string, unknown>): void => void process.stdout.write(JSON.stringify(line) + "\n");
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**

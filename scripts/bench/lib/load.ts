@@ -3,6 +3,13 @@ import type { LoopbackClient } from "./http.js";
 import { cpuSeconds, percentile, round } from "./stats.js";
 import type { KvSystem, LoadTarget, Member } from "./system.js";
 
+/**
+ * A warm-up at the measured load before measuring: long enough for V8 to finish optimising orch's
+ * hot code (traced: ~450 functions compiled in the first 5 s under load, a handful a second after
+ * 20 s); the other system gets the same.
+ */
+export const jit_warmup = { duration_ms: 20_000, writes_max: 200_000 };
+
 /** Bound on one write from the load generator. */
 export const write_timeout_ms = 10_000;
 /** Pause after a failed write so a down member is not hammered in a tight loop. */
