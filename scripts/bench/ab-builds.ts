@@ -7,7 +7,7 @@
 // Usage: npx tsx scripts/bench/ab-builds.ts --a PATH --b PATH [--rounds N] [--seconds N] [--clients N]
 //   PATH: an orch executable (e.g. a copy of dist/orch built before the change).
 import { randomBytes } from "node:crypto";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, jit_warmup, withCpu } from "./lib/load.js";
@@ -42,11 +42,14 @@ function parseOptions(argv: string[]): Options {
   });
   const executable = (flag: string, p: string | undefined): string => {
     if (p === undefined) throw new Error(`--${flag} is missing: give the path of an orch executable (e.g. a copy of dist/orch)`);
+    let ok = false;
     try {
       accessSync(p, constants.X_OK);
+      ok = statSync(p).isFile();
     } catch {
-      throw new Error(`--${flag} ${JSON.stringify(p)} is not an executable file`);
+      ok = false;
     }
+    if (!ok) throw new Error(`--${flag} ${JSON.stringify(p)} is not an executable file`);
     return p;
   };
   return {

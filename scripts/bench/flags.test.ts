@@ -1,0 +1,42 @@
+// The KV benchmarks refuse bad flags with a message naming the flag, before starting anything.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { wholeFlag } from "./lib/run.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsx = path.join(here, "../../node_modules/.bin/tsx");
+
+function bench(script: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(tsx, [path.join(here, script), ...args], { timeout: 30_000 }, (err, _stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : -1, stderr });
+    });
+  });
+}
+
+describe("wholeFlag", () => {
+  it("takes whole numbers in range and names the flag and range otherwise", () => {
+    expect(wholeFlag("rounds", "4", 1, 20)).toBe(4);
+    expect(wholeFlag("failover-runs", "0", 0, 20)).toBe(0);
+    for (const raw of ["0", "21", "2.5", "x", ""]) expect(() => wholeFlag("rounds", raw, 1, 20)).toThrow(`--rounds ${JSON.stringify(raw)}: give a whole number from 1 to 20`);
+  });
+});
+
+describe("ab-builds flags", () => {
+  it("refuses a missing or non-executable build and a bad round count, exit 1", async () => {
+    const missing = await bench("ab-builds.ts", ["--b", process.execPath]);
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.stderr).toContain("--a is missing: give the path of an orch executable");
+    const not_exec = await bench("ab-builds.ts", ["--a", process.execPath, "--b", "/nonexistent/orch"]);
+    expect(not_exec.code).toBe(1);
+    expect(not_exec.stderr).toContain('--b "/nonexistent/orch" is not an executable file');
+    const folder = await bench("ab-builds.ts", ["--a", here, "--b", process.execPath]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain(`--a ${JSON.stringify(here)} is not an executable file`);
+    const rounds = await bench("ab-builds.ts", ["--a", process.execPath, "--b", process.execPath, "--rounds", "0"]);
+    expect(rounds.code).toBe(1);
+    expect(rounds.stderr).toContain('--rounds "0": give a whole number from 1 to 20');
+  });
+});
