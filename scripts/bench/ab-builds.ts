@@ -12,8 +12,8 @@ import { parseArgs } from "node:util";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, jit_warmup, withCpu } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { emit, runBench, wholeFlag } from "./lib/run.js";
-import { round } from "./lib/stats.js";
+import { runBench, wholeFlag } from "./lib/run.js";
+import { emit, round } from "./lib/stats.js";
 
 const rounds_max = 20;
 const seconds_max = 300;
@@ -29,6 +29,15 @@ interface Options {
   clients: number;
 }
 
+function isExecutableFile(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
@@ -42,14 +51,7 @@ function parseOptions(argv: string[]): Options {
   });
   const executable = (flag: string, p: string | undefined): string => {
     if (p === undefined) throw new Error(`--${flag} is missing: give the path of an orch executable (e.g. a copy of dist/orch)`);
-    let ok = false;
-    try {
-      accessSync(p, constants.X_OK);
-      ok = statSync(p).isFile();
-    } catch {
-      ok = false;
-    }
-    if (!ok) throw new Error(`--${flag} ${JSON.stringify(p)} is not an executable file`);
+    if (!isExecutableFile(p)) throw new Error(`--${flag} ${JSON.stringify(p)} is not an executable file`);
     return p;
   };
   return {

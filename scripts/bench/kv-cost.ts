@@ -9,8 +9,8 @@ import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, jit_warmup, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { emit, runBench, wholeFlag } from "./lib/run.js";
-import { round } from "./lib/stats.js";
+import { runBench, wholeFlag } from "./lib/run.js";
+import { emit, round } from "./lib/stats.js";
 import type { LoadTarget } from "./lib/system.js";
 
 const seconds_max = 300;

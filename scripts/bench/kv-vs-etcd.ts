@@ -7,8 +7,8 @@ import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, failoverRun, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
-import { emit, runBench, wholeFlag } from "./lib/run.js";
-import { percentile, round, rssMiB } from "./lib/stats.js";
+import { runBench, wholeFlag } from "./lib/run.js";
+import { emit, percentile, round, rssMiB } from "./lib/stats.js";
 import type { KvSystem } from "./lib/system.js";
 
 const seconds_max = 300;

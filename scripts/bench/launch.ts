@@ -17,9 +17,9 @@ import { LocalSwarm, dockerOk, removeByLabel } from "./lib/launch-docker.js";
 import { dockerdPid, fleetSubjects, leftovers } from "./lib/launch-fleet.js";
 import { OrchDev } from "./lib/launch-orch.js";
 import { runOk, runTimed } from "./lib/launch-proc.js";
-import { emit, emitSubjectStats, interleave, pcts, type Collected } from "./lib/launch-report.js";
+import { emitSubjectStats, interleave, pcts, type Collected } from "./lib/launch-report.js";
 import { singleSubjects, type Workload } from "./lib/launch-single.js";
-import { round } from "./lib/stats.js";
+import { emit, round } from "./lib/stats.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = path.join(root, "dist/orch");

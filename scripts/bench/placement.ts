@@ -28,7 +28,7 @@ import { freePort } from "../../test/support/ports.js";
 import { cleanupAll, installCleanupHandlers, onCleanup, trackDir, trackProcess } from "./lib/cleanup.js";
 import { copyLogs, digestLogs } from "./lib/logs.js";
 import { ensureOrchBinary } from "./lib/orch.js";
-import { cpuSeconds, percentile, round } from "./lib/stats.js";
+import { cpuSeconds, emit, percentile, round } from "./lib/stats.js";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -114,10 +114,6 @@ function parseOptions(argv: string[]): Options {
   if (o.cpu_prof !== undefined && o.server !== "tsx") throw new Error("--cpu-prof needs --server tsx (the single executable takes no Node flags)");
   if (o.services * o.tasks_per_service > tasks_total_max) throw new Error(`${o.services} × ${o.tasks_per_service} tasks is more than ${tasks_total_max}`);
   return o;
-}
-
-function emit(line: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(line) + "\n");
 }
 
 function pick<T>(rng: Rng, xs: readonly T[]): T {

@@ -1,5 +1,5 @@
 // What one launch measurement is, how subjects take turns, and the JSON lines they become.
-import { percentile, round } from "./stats.js";
+import { emit, percentile, round } from "./stats.js";
 import { sleep } from "./launch-proc.js";
 
 /** Figures of one launch; wall_ms is always there, the rest depend on the subject. */
@@ -14,10 +14,6 @@ export interface Subject {
   launch(tag: string): Promise<Figures>;
   /** Removes everything the launch made, whatever happened. */
   clean(tag: string): Promise<void>;
-}
-
-export function emit(line: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(line) + "\n");
 }
 
 /** Figure name → its values over the repetitions, for each subject key. */

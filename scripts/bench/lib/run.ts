@@ -21,11 +21,6 @@ export function runBench(name: string, body: (http: LoopbackClient) => Promise<v
     });
 }
 
-/** One JSON line on stdout: every benchmark's output format. */
-export function emit(line: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(line) + "\n");
-}
-
 /** A flag's value as a whole number from min to max, or an error naming the flag and the range. */
 export function wholeFlag(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);

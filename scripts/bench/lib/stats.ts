@@ -1,5 +1,10 @@
-// Percentiles, rounding and /proc readings (RSS, CPU time) for benchmark JSON lines.
+// Percentiles, rounding and /proc readings (RSS, CPU time) for benchmark JSON lines, and the line itself.
 import { readFileSync } from "node:fs";
+
+/** One JSON line on stdout: every benchmark's output format. */
+export function emit(line: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(line) + "\n");
+}
 
 /** Nearest-rank percentile of an ascending array; NaN when empty. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
