@@ -1,7 +1,7 @@
 // The agent's own HTTP server: task logs as NDJSON for the servers to proxy (GET /v1/agent/tasks/:task_id/logs).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { clientErrorAnswer } from "../http/client-error.js";
+import { createHttpServer } from "../http/early-answer.js";
 import { UnknownTaskError } from "../driver/errors.js";
 import type { Driver } from "../driver/types.js";
 import type { Logger } from "../log/logger.js";
@@ -27,14 +27,13 @@ export class AgentHttp {
   private constructor(private readonly server: Server) {}
 
   static async listen(driver: Driver, bind: string, port: number, logger: Logger): Promise<AgentHttp> {
-    const server = createServer((req, res) => {
+    const server = createHttpServer((req, res) => {
       // Nothing a request carries may end the agent: any surprise becomes a JSON 500.
       self.handle(driver, req, res, logger).catch((err: unknown) => {
         logger.error("logs request failed", { error: err instanceof Error ? err.message : String(err) });
         sendError(res, 500, "internal", `internal error: ${err instanceof Error ? err.message : String(err)}`);
       });
-    });
-    server.on("clientError", (err: NodeJS.ErrnoException, socket) => clientErrorAnswer(err, socket));
+    }, logger);
     const self = new AgentHttp(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", (err: NodeJS.ErrnoException) =>

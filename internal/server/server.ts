@@ -3,9 +3,8 @@
 import { mkdir } from "node:fs/promises";
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
-import { clientErrorAnswer } from "../http/client-error.js";
+import { createHttpServer } from "../http/early-answer.js";
 import type { Hono } from "hono";
 import { heartbeat_interval_ms_default, heartbeat_ttl_ms_default } from "../api/agent.js";
 import { UsageError } from "../cli/errors.js";
@@ -125,7 +124,9 @@ export class Server implements ServerView {
       // A request the adaptor cannot turn into a Request (bad Host, unparsable URL) and one Node's
       // parser refuses both get the JSON error shape every other answer has.
       // The adaptor's env ({ incoming, outgoing }) goes through: routes read bodies from incoming (http/body.ts).
+      // Bodies left unread by an early answer are discarded by createHttpServer, not by the adaptor.
       const listener = getRequestListener((req: Request, env) => ref.app!.fetch(req, env), {
+        autoCleanupIncoming: false,
         errorHandler: (err) =>
           new Response(JSON.stringify({ error: { code: "bad_request", message: `the request cannot be read: ${err instanceof Error ? err.message : String(err)}` } }), {
             status: 400,
@@ -134,10 +135,9 @@ export class Server implements ServerView {
       });
       // Node would answer a request without Host itself, with an empty 400; let the listener answer it.
       // The routes of one key take Node's request directly (http/kv.ts); everything else goes to hono.
-      const h = createServer({ requireHostHeader: false }, (req, res) => {
+      const h = createHttpServer((req, res) => {
         if (ref.kvKey?.(req, res) !== true) void listener(req, res);
-      });
-      h.on("clientError", clientErrorAnswer);
+      }, log);
       http = h;
       const server = new Server(cfg, meta, fsm, storage, t, node, h, log);
       ref.server = server;

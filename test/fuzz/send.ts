@@ -31,7 +31,7 @@ const answer_bytes_max = 256 * 1024;
  * One request and its answer. A kept-alive socket the server closed for idleness just as it was
  * reused fails with ECONNRESET before any answer: that request is sent once more on a new socket.
  */
-export async function send(agent: http.Agent, port: number, req: FuzzRequest): Promise<Answer> {
+export async function send(agent: http.Agent | false, port: number, req: FuzzRequest): Promise<Answer> {
   try {
     return await sendOnce(agent, port, req);
   } catch (err) {
@@ -48,9 +48,9 @@ function sendOnce(agent: http.Agent | false, port: number, req: FuzzRequest): Pr
     const headers: Record<string, string> = { ...req.headers };
     if (body !== undefined && !req.chunked) headers["content-length"] = String(body.length);
     if (req.chunked) headers["transfer-encoding"] = "chunked";
-    // A large body the server refuses early may end the connection: keep it off the shared pool.
-    const big = body !== undefined && body.length > 256 * 1024;
-    const r = http.request({ host: "127.0.0.1", port, method: req.method, path: req.path, headers, agent: big ? false : agent, timeout: request_timeout_ms });
+    // A body refused early goes over the shared pool too: the answer says connection: close and
+    // the server reads the rest of the body before closing (internal/http/early-answer.ts).
+    const r = http.request({ host: "127.0.0.1", port, method: req.method, path: req.path, headers, agent, timeout: request_timeout_ms });
     let settled = false;
     const done = (f: () => void): void => {
       if (!settled) {
