@@ -26,7 +26,7 @@ export type ApplyResult =
   | { ok: true; acked: string[] }
   | { ok: true; service: ServiceRecord }
   | { ok: true; task: TaskRecord }
-  | { ok: true; placed: number }
+  | { ok: true; placed: number; dropped?: { task_id: string; reason: string }[] }
   | { ok: false; code: "rejected" | "unknown"; message: string };
 
 /** Told after each applied command which nodes' assignments may have changed. */
