@@ -6,6 +6,7 @@ import type { CommandPayloads, CommandType, NewTask } from "./commands.js";
 import type { NodeRecord } from "./nodes.js";
 import type { ServiceRecord } from "./services.js";
 import { isTerminalState, type TaskRecord } from "./tasks.js";
+import { frameworkTaskChanged } from "./framework-handlers.js";
 import type { ApplyResult, StateMachine } from "./state.js";
 
 type P<T extends CommandType> = CommandPayloads[T];
@@ -34,7 +35,7 @@ export function applyNodeRegister(s: StateMachine, at_ms: number, c: P<typeof Co
   return { ok: true, node: n };
 }
 
-export function applyNodeStatus(s: StateMachine, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
+export function applyNodeStatus(s: StateMachine, index: number, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
   const n = s.nodes.get(c.node_id);
   if (n === undefined) return { ok: false, code: "rejected", message: `no node ${c.node_id}` };
   if (n.status === c.status) return { ok: true, node: n };
@@ -44,14 +45,16 @@ export function applyNodeStatus(s: StateMachine, at_ms: number, c: P<typeof Comm
   if (c.status === "down") {
     for (const t of s.tasks.onNode(n.node_id)) {
       if (isTerminalState(t.state)) continue;
-      endTask(s, t, { state: "LOST", reason: "node_down", message: `node ${n.name} went down (${c.reason}); the task is replaced elsewhere if its service wants it`, at_ms });
+      const ev = { state: "LOST", reason: "node_down", message: `node ${n.name} went down (${c.reason}); the task is replaced elsewhere if its service wants it`, at_ms } as const;
+      endTask(s, t, ev);
+      frameworkTaskChanged(s, index, t, ev, "SOURCE_MASTER");
     }
   }
   s.touch(n.node_id);
   return { ok: true, node: n };
 }
 
-export function applyTaskStatus(s: StateMachine, c: P<typeof CommandType.task_status>): ApplyResult {
+export function applyTaskStatus(s: StateMachine, index: number, c: P<typeof CommandType.task_status>): ApplyResult {
   const acked: string[] = [];
   for (const u of c.updates) {
     acked.push(u.update_id);
@@ -60,7 +63,9 @@ export function applyTaskStatus(s: StateMachine, c: P<typeof CommandType.task_st
     t.last_seq = u.seq;
     if (isTerminalState(t.state)) continue; // an ended task stays ended; the agent stops what still runs
     const desired = t.desired;
+    const state = t.state;
     applyObserved(s, t, u);
+    if (t.state !== state) frameworkTaskChanged(s, index, t, t.history[t.history.length - 1]!, "SOURCE_AGENT");
     // The node's assignment list changes only when a task's desired state does (it ended);
     // a plain status change must not resend the whole list to the agent.
     if (t.desired !== desired) s.touch(c.node_id);
@@ -178,8 +183,15 @@ export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandTyp
     const node = s.nodes.get(nt.node_id);
     let why: string | undefined;
     let h: NodeHold | undefined;
-    if (s.services.get(nt.service) === undefined) why = `service ${nt.service} no longer exists`;
-    else if (node === undefined) why = `node ${nt.node_id} is no longer in the cluster`;
+    const framework = nt.framework !== undefined ? s.frameworks.get(nt.framework.framework_id) : undefined;
+    if (nt.framework !== undefined) {
+      if (framework === undefined) why = `framework ${nt.framework.framework_id} is no longer registered`;
+    } else if (s.services.get(nt.service) === undefined) why = `service ${nt.service} no longer exists`;
+    if (why !== undefined) {
+      dropped.push({ task_id: nt.task_id, reason: why });
+      continue;
+    }
+    if (node === undefined) why = `node ${nt.node_id} is no longer in the cluster`;
     else {
       h = holds.get(nt.node_id) ?? holdOf(s, nt.node_id);
       holds.set(nt.node_id, h);
@@ -209,7 +221,13 @@ export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandTyp
       updated_at_ms: at_ms,
       ended_at_ms: 0,
       history: [{ state: "STAGING", reason: "pending", message: `placed on ${node.name}`, at_ms }],
+      ...(nt.framework !== undefined ? { framework: { ...nt.framework, pending: [] } } : {}),
+      ...(nt.grace_ms !== undefined ? { grace_ms: nt.grace_ms } : {}),
     });
+    if (framework !== undefined) {
+      const seq = Number(nt.task_id.slice(nt.task_id.lastIndexOf(".") + 1));
+      if (Number.isSafeInteger(seq)) framework.tasks_made = Math.max(framework.tasks_made, seq);
+    }
     s.touch(nt.node_id);
     placed += 1;
   }

@@ -8,6 +8,7 @@
 // Integers are big-endian. Deterministic code: no Node Buffer, no clock.
 import { fromBase64, toBase64 } from "./base64.js";
 import { hasLoneSurrogate, type KvEntry } from "./kv.js";
+import type { FrameworkRecord } from "./frameworks.js";
 import type { Member } from "./members.js";
 import type { NodeRecord } from "./nodes.js";
 import type { ServiceRecord } from "./services.js";
@@ -28,6 +29,9 @@ export interface SnapshotTables {
   nodes: NodeRecord[];
   services: ServiceRecord[];
   tasks: TaskRecord[];
+  /** Absent in snapshots written before frameworks existed. */
+  frameworks?: FrameworkRecord[];
+  frameworks_completed?: FrameworkRecord[];
 }
 
 interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "members" | "members_max_id">> {
@@ -119,8 +123,8 @@ export function decodeSnapshot(data: Uint8Array): DecodedSnapshot {
   }
   if (o !== data.length) throw new Error(`fsm: snapshot has ${data.length - o} bytes after its last row`);
   for (const r of head.kv_json) rows.push(jsonRow(r));
-  const { applied_index, members, members_max_id, nodes, services, tasks } = head;
-  return { tables: { applied_index, members, members_max_id, nodes, services, tasks }, rows };
+  const { applied_index, members, members_max_id, nodes, services, tasks, frameworks, frameworks_completed } = head;
+  return { tables: { applied_index, members, members_max_id, nodes, services, tasks, frameworks: frameworks ?? [], frameworks_completed: frameworks_completed ?? [] }, rows };
 }
 
 function jsonRow([k, e]: JsonRow): [string, KvEntry] {

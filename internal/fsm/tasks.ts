@@ -11,8 +11,34 @@ export interface TaskEvent {
   at_ms: number;
 }
 
+/** A status update a framework has not acknowledged yet (Mesos: resent until ACKNOWLEDGE). */
+export interface PendingUpdate {
+  /** 16 bytes, standard base64: what the framework acknowledges. */
+  uuid: string;
+  state: TaskState;
+  reason: TaskEvent["reason"];
+  message: string;
+  at_ms: number;
+}
+
+/** Updates kept unacknowledged per task; past it the oldest go (the latest state always stays). */
+export const pending_updates_max = 8;
+
+/** The Mesos side of a task an external framework launched. */
+export interface FrameworkTask {
+  framework_id: string;
+  /** The framework's own TaskID.value (any text; orch's task_id is made by the leader). */
+  task_id: string;
+  name: string;
+  role: string;
+  labels: { key: string; value: string }[];
+  /** Agent-originated updates not yet acknowledged, oldest first. */
+  pending: PendingUpdate[];
+}
+
 export interface TaskRecord {
   task_id: string;
+  /** The service or job it belongs to; for an external framework's task, the framework id. */
   service: string;
   /** Spec version of the service this task was made from. */
   version: number;
@@ -32,6 +58,10 @@ export interface TaskRecord {
   /** When it reached a terminal state (0 while active). */
   ended_at_ms: number;
   history: TaskEvent[];
+  /** Set for tasks of external frameworks. */
+  framework?: FrameworkTask;
+  /** Grace between SIGTERM and SIGKILL set by the task itself (a kill policy); else its service's. */
+  grace_ms?: number;
 }
 
 const terminal: ReadonlySet<TaskState> = new Set<TaskState>(["FINISHED", "FAILED", "KILLED", "LOST"]);
