@@ -2,6 +2,7 @@
 // updates kept until acknowledged, suppress/revive and decline filters, removal, snapshots.
 import { describe, expect, it } from "vitest";
 import type { TaskStatus } from "../driver/types.js";
+import { fromBase64 } from "./base64.js";
 import { CommandType, type Command } from "./commands.js";
 import type { FrameworkUpdate } from "./framework-handlers.js";
 import type { FrameworkInfoRecord } from "./frameworks.js";
@@ -62,7 +63,7 @@ describe("frameworks", () => {
     apply(running(t.task_id, 2, "FINISHED"));
     expect(t.framework!.pending.map((p) => p.state)).toEqual(["RUNNING", "FINISHED"]);
     const [u1, u2] = t.framework!.pending;
-    expect(Buffer.from(u1!.uuid, "base64")).toHaveLength(16);
+    expect(fromBase64(u1!.uuid)).toHaveLength(16);
     expect(u1!.uuid).not.toBe(u2!.uuid);
     expect(updates.map((u) => [u.update.state, u.update.source, u.update.uuid])).toEqual([
       ["RUNNING", "SOURCE_AGENT", u1!.uuid],
