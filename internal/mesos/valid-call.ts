@@ -38,10 +38,10 @@ export const call_body_key: { readonly [T in c.CallType]: keyof c.Call | null } 
   UPDATE_FRAMEWORK: "update_framework",
 };
 
-/** Mesos's id::UUID::fromBytes: 16 bytes with a known version (1–8) in the high nibble of byte 6. */
+/** Mesos's id::UUID::fromBytes (boost 1.81): 16 bytes with a known version (1–5) in the high nibble of byte 6. */
 export function uuidProblem(uuid: Uint8Array, field: string): string | null {
   const version = (uuid[6] ?? 0) >> 4;
-  if (uuid.length === 16 && version >= 1 && version <= 8) return null;
+  if (uuid.length === 16 && version >= 1 && version <= 5) return null;
   return `Not a valid UUID: '${field}' must be the 16-byte uuid of the status update, base64-encoded (got ${uuid.length} bytes)`;
 }
 
