@@ -27,6 +27,9 @@ export interface ServerConfig {
   /** Agents heartbeat this often; a node silent for the TTL is down and its tasks LOST. */
   heartbeat_interval_ms?: number;
   heartbeat_ttl_ms?: number;
+  /** Mesos frameworks: offers held this long are rescinded (0: never); HEARTBEAT events this often. */
+  offer_timeout_ms?: number;
+  framework_heartbeat_ms?: number;
 }
 
 /** What flags, environment and config file gave; unset fields come from the data folder or defaults. */

@@ -193,6 +193,15 @@ export class FrameworkHost implements LeaderLoop {
     await this.remove(framework_id, "the framework asked (TEARDOWN)");
   }
 
+  /** An operator's teardown (orch frameworks teardown): connected or not. */
+  async operatorTeardown(framework_id: string): Promise<void> {
+    this.requireEpoch();
+    if (this.fsm.frameworks.get(framework_id) === undefined) {
+      throw new HostError(404, this.fsm.frameworks.wasRemoved(framework_id) !== undefined ? "Framework has been removed" : "Framework cannot be found");
+    }
+    await this.remove(framework_id, "an operator tore it down");
+  }
+
   async update(framework_id: string, req: SubscribeRequest): Promise<void> {
     const a = this.requireSubscribed(framework_id);
     const r = await this.node.propose({ type: CommandType.framework_put, framework_id, info: req.info, connect: false, ...(req.suppressed_roles !== undefined ? { suppressed_roles: req.suppressed_roles } : {}) });
