@@ -1,18 +1,7 @@
 // Mesos's checks on one TaskInfo that need no master state, plus what orch cannot run, as sentences for TASK_ERROR.
+import { idProblem } from "./ids.js";
 import type { Resource } from "./types-resource.js";
 import type { Environment, TaskInfo } from "./types-task.js";
-
-/** Mesos's NAME_MAX for ids that become directory names. */
-const id_length_max = 255;
-
-/** common::validation::validateID, as the task id must pass it. */
-export function idProblem(id: string): string | null {
-  if (id === "") return "ID must not be empty";
-  if (id.length > id_length_max) return `ID must not be greater than ${id_length_max} characters`;
-  if (id === "." || id === "..") return `'${id}' is disallowed`;
-  if (/[\x00-\x1f\x7f/\\]/.test(id)) return `'${id}' contains invalid characters`;
-  return null;
-}
 
 /** Resource features orch has no counterpart for. */
 export function resourceProblem(resources: readonly Resource[]): string | null {
