@@ -130,7 +130,8 @@ export function applyTaskKill(s: StateMachine, c: P<typeof CommandType.task_kill
  */
 export function frameworkTaskChanged(s: StateMachine, index: number, t: TaskRecord, ev: TaskEvent, source: "SOURCE_AGENT" | "SOURCE_MASTER"): void {
   const fw = t.framework;
-  if (fw === undefined) return;
+  // Mesos never sends TASK_STAGING as an update: a launched task is staging until it says otherwise.
+  if (fw === undefined || ev.state === "STAGING") return;
   let uuid: string | undefined;
   if (source === "SOURCE_AGENT") {
     uuid = updateUuid(t.task_id, index, fw.pending.length);
