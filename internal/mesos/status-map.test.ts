@@ -10,7 +10,7 @@ describe("mesosStateOf", () => {
     expect(mesosStateOf("FAILED", "oom_killed")).toEqual({ state: "TASK_FAILED", source: "SOURCE_AGENT", reason: "REASON_CONTAINER_LIMITATION_MEMORY" });
     expect(mesosStateOf("FAILED", "image_unavailable")).toMatchObject({ reason: "REASON_CONTAINER_LAUNCH_FAILED" });
     expect(mesosStateOf("KILLED", "killed_by_request")).toEqual({ state: "TASK_KILLED", source: "SOURCE_EXECUTOR" });
-    expect(mesosStateOf("LOST", "node_down")).toEqual({ state: "TASK_LOST", source: "SOURCE_MASTER", reason: "REASON_AGENT_REMOVED" });
+    expect(mesosStateOf("LOST", "node_down")).toEqual({ state: "TASK_UNREACHABLE", source: "SOURCE_MASTER", reason: "REASON_AGENT_REMOVED" });
     expect(mesosStateOf("STAGING", "pending")).toEqual({ state: "TASK_STAGING", source: "SOURCE_MASTER" });
   });
 

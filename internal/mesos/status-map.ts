@@ -26,8 +26,9 @@ const by_reason: Record<TaskEvent["reason"], MesosState> = {
   start_failed: { state: "TASK_FAILED", source: "SOURCE_AGENT", reason: "REASON_CONTAINER_LAUNCH_FAILED" },
   killed_by_request: { state: "TASK_KILLED", source: "SOURCE_EXECUTOR" },
   container_missing: { state: "TASK_LOST", source: "SOURCE_AGENT", reason: "REASON_EXECUTOR_TERMINATED" },
-  // orch replaces tasks of a down node at once, so they are terminal: LOST, not UNREACHABLE.
-  node_down: { state: "TASK_LOST", source: "SOURCE_MASTER", reason: "REASON_AGENT_REMOVED" },
+  // Mesos marks an unreachable agent's tasks TASK_UNREACHABLE for PARTITION_AWARE frameworks (the others
+  // get TASK_LOST through statusForFramework); orch replaces them at once, so they do not come back.
+  node_down: { state: "TASK_UNREACHABLE", source: "SOURCE_MASTER", reason: "REASON_AGENT_REMOVED" },
   node_unknown: { state: "TASK_LOST", source: "SOURCE_MASTER", reason: "REASON_AGENT_UNKNOWN" },
 };
 
@@ -39,6 +40,7 @@ const by_state: Record<OrchState, TaskState> = {
 export function mesosStateOf(state: OrchState, reason: TaskEvent["reason"]): MesosState {
   const mapped = by_reason[reason];
   // A reason recorded with another state (a table written by a newer orch) defers to the state.
-  if (mapped.state !== by_state[state]) return { state: by_state[state], source: "SOURCE_AGENT" };
+  const partition_variant = state === "LOST" && mapped.state === "TASK_UNREACHABLE";
+  if (mapped.state !== by_state[state] && !partition_variant) return { state: by_state[state], source: "SOURCE_AGENT" };
   return mapped;
 }

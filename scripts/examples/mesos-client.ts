@@ -7,8 +7,8 @@ import http from "node:http";
 /** One JSON event as the master sent it. */
 export type MesosEvent = { type: string } & Record<string, unknown>;
 
-/** Redirects followed before giving up. */
-const redirects_max = 5;
+/** Tries of one SUBSCRIBE (redirects followed, masters tried, 503s waited out) before giving up. */
+const redirects_max = 20;
 /** Largest RecordIO record read (an OFFERS event of a big cluster fits). */
 const record_bytes_max = 64 * 1024 * 1024;
 
@@ -56,11 +56,14 @@ export class MesosScheduler {
   /** Set when the stream ended (the master closed it, or the connection broke). */
   ended = false;
 
+  private readonly masters: string[];
+
   constructor(
     masters: string,
     private readonly framework_info: Record<string, unknown>,
   ) {
-    this.master = masters.split(",")[0]!;
+    this.masters = masters.split(",").map((m) => m.trim()).filter((m) => m !== "");
+    this.master = this.masters[0]!;
   }
 
   onEvent(f: (e: MesosEvent) => void): void {
@@ -80,9 +83,22 @@ export class MesosScheduler {
         };
         this.listeners.push(off);
       });
-      const a = await request(this.master, body, { accept: "application/json" }, (res) => this.read(res));
+      let a: CallAnswer;
+      try {
+        a = await request(this.master, body, { accept: "application/json" }, (res) => this.read(res));
+      } catch (err) {
+        // That master is gone: ask the next one (it answers, or redirects to the leader).
+        this.master = this.masters[(this.masters.indexOf(this.master) + 1) % this.masters.length]!;
+        if (hop === redirects_max) throw err;
+        continue;
+      }
       if (a.status === 307 && a.location !== undefined) {
         this.master = addrOf(a.location);
+        continue;
+      }
+      if (a.status === 503) {
+        // No leader yet (an election is under way).
+        await new Promise((r) => setTimeout(r, 500));
         continue;
       }
       if (a.status !== 200) throw new Error(`SUBSCRIBE answered ${a.status}: ${a.body}`);
