@@ -10,6 +10,7 @@ import { fromBase64, toBase64 } from "./base64.js";
 import { hasLoneSurrogate, type KvEntry } from "./kv.js";
 import type { Member } from "./members.js";
 import type { NodeRecord } from "./nodes.js";
+import type { RoleRecord } from "./roles.js";
 import type { ServiceRecord } from "./services.js";
 import type { TaskRecord } from "./tasks.js";
 
@@ -28,6 +29,8 @@ export interface SnapshotTables {
   nodes: NodeRecord[];
   services: ServiceRecord[];
   tasks: TaskRecord[];
+  /** Absent in snapshots written before roles existed. */
+  roles: RoleRecord[];
 }
 
 interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "members" | "members_max_id">> {
@@ -38,8 +41,9 @@ interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "member
   members_max_id: number;
 }
 
-interface Format2Head extends SnapshotTables {
+interface Format2Head extends Omit<SnapshotTables, "roles"> {
   format: 2;
+  roles?: RoleRecord[];
   kv_count: number;
   kv_json: JsonRow[];
 }
@@ -120,7 +124,7 @@ export function decodeSnapshot(data: Uint8Array): DecodedSnapshot {
   if (o !== data.length) throw new Error(`fsm: snapshot has ${data.length - o} bytes after its last row`);
   for (const r of head.kv_json) rows.push(jsonRow(r));
   const { applied_index, members, members_max_id, nodes, services, tasks } = head;
-  return { tables: { applied_index, members, members_max_id, nodes, services, tasks }, rows };
+  return { tables: { applied_index, members, members_max_id, nodes, services, tasks, roles: head.roles ?? [] }, rows };
 }
 
 function jsonRow([k, e]: JsonRow): [string, KvEntry] {
@@ -138,6 +142,7 @@ function decodeFormat1(data: Uint8Array): DecodedSnapshot {
       nodes: body.nodes ?? [],
       services: body.services ?? [],
       tasks: body.tasks ?? [],
+      roles: body.roles ?? [],
     },
     rows: body.kv.map(jsonRow),
   };

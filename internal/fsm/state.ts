@@ -1,6 +1,6 @@
 // The replicated state machine: applies committed commands in log order, deterministically.
 // IDs and times arrive inside commands; nothing here reads a clock or makes randomness.
-import { CommandType, type Command, type CommandPayloads, type Envelope } from "./commands.js";
+import { CommandType, command_introduced_in, command_set_version, type Command, type CommandPayloads, type Envelope } from "./commands.js";
 import {
   applyNodeRegister,
   applyNodeStatus,
@@ -15,9 +15,12 @@ import {
 import { KvTable, type KvResult } from "./kv.js";
 import { MemberTable, type Member } from "./members.js";
 import { NodeTable, type NodeRecord } from "./nodes.js";
+import { applyRoleSet, stampOwners } from "./owners.js";
+import { RoleTable, type RoleRecord } from "./roles.js";
 import { ServiceTable, type ServiceRecord } from "./services.js";
 import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
 import { TaskTable, type TaskRecord } from "./tasks.js";
+import { CommandSetError, writerVersion } from "./version.js";
 
 export type ApplyResult =
   | KvResult
@@ -27,6 +30,7 @@ export type ApplyResult =
   | { ok: true; service: ServiceRecord }
   | { ok: true; task: TaskRecord }
   | { ok: true; placed: number }
+  | { ok: true; role: RoleRecord }
   | { ok: false; code: "rejected" | "unknown"; message: string };
 
 /** Told after each applied command which nodes' assignments may have changed. */
@@ -40,9 +44,9 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   [CommandType.kv_delete]: (s, index, c) => s.kv.delete(index, c.key, c.cas),
   [CommandType.member_update]: (s, _index, c) => {
     if (s.members.get(c.id) === undefined) return { ok: false, code: "rejected", message: `server ${c.id} is not a member` };
-    const m = { id: c.id, name: c.name, raft_addr: c.raft_addr, http_addr: c.http_addr };
-    s.members.upsert(m);
-    return { ok: true, member: m };
+    s.members.upsert({ id: c.id, name: c.name, raft_addr: c.raft_addr, http_addr: c.http_addr });
+    s.members.announce(c.id, c.command_set_version);
+    return { ok: true, member: s.members.get(c.id)! };
   },
   [CommandType.node_register]: (s, _index, c, at_ms) => applyNodeRegister(s, at_ms, c),
   [CommandType.node_status]: (s, _index, c, at_ms) => applyNodeStatus(s, at_ms, c),
@@ -50,10 +54,26 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   [CommandType.service_put]: (s, index, c, at_ms) => applyServicePut(s, index, at_ms, c),
   [CommandType.service_stop]: (s, _index, c, at_ms) => applyServiceStop(s, at_ms, c),
   [CommandType.service_scale]: (s, _index, c, at_ms) => applyServiceScale(s, at_ms, c),
-  [CommandType.plan_apply]: (s, _index, c, at_ms) => applyPlan(s, at_ms, c),
+  [CommandType.plan_apply]: (s, _index, c, at_ms) => {
+    const r = applyPlan(s, at_ms, c);
+    stampOwners(s, c.tasks);
+    return r;
+  },
   [CommandType.task_stop]: (s, _index, c) => applyTaskStop(s, c),
   [CommandType.tasks_forget]: (s, _index, c) => applyTasksForget(s, c),
+  [CommandType.role_set]: (s, index, c, at_ms) => applyRoleSet(s, index, at_ms, c),
 };
+
+export interface StateMachineOptions {
+  /**
+   * The command-set version this server applies (default: this build's). Lower only to stand in
+   * for an older build in tests: types newer than it are met as unknown.
+   */
+  command_set_version?: number;
+}
+
+/** Told once, just before apply throws, that a committed entry holds a type this server does not know. */
+export type StopListener = (err: CommandSetError) => void;
 
 export type MembershipChange =
   | { type: "AddNode" | "AddLearnerNode"; id: number; name: string; raft_addr: string; http_addr: string }
@@ -65,9 +85,12 @@ export class StateMachine {
   readonly nodes = new NodeTable();
   readonly services = new ServiceTable();
   readonly tasks = new TaskTable();
+  readonly roles = new RoleTable();
+  readonly command_set_version: number;
   /** Invariant: commands are applied once each, in strictly increasing index order. */
   applied_index = 0;
   private readonly listeners: ChangeListener[] = [];
+  private readonly stopListeners: StopListener[] = [];
   private readonly touched = new Set<string>();
   private orchestration_changed = false;
   /**
@@ -78,11 +101,18 @@ export class StateMachine {
   private restored_generation = 0;
   private readonly node_generation = new Map<string, number>();
 
+  constructor(options: StateMachineOptions = {}) {
+    this.command_set_version = options.command_set_version ?? command_set_version;
+  }
+
   apply(index: number, env: Envelope): ApplyResult {
-    this.advance(index);
     const cmd: Command = env.cmd;
     const handler = handlers[cmd.type] as Handler<CommandType> | undefined;
-    if (handler === undefined) return { ok: false, code: "rejected", message: `unknown command type ${String(cmd.type)}` };
+    const introduced = (command_introduced_in as Record<number, number | undefined>)[cmd.type];
+    // Skipping an entry would leave this server's state behind every other's, silently:
+    // stop before applying anything, so a newer build can pick up at this very entry.
+    if (handler === undefined || introduced === undefined || introduced > this.command_set_version) this.stopOnUnknown(index, env, introduced);
+    this.advance(index);
     const result = handler(this, index, cmd, env.at_ms);
     this.notify(index);
     return result;
@@ -90,6 +120,19 @@ export class StateMachine {
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called when a committed entry holds a command type this server does not know (then apply throws). */
+  onStop(listener: StopListener): void {
+    this.stopListeners.push(listener);
+  }
+
+  private stopOnUnknown(index: number, env: Envelope, introduced: number | undefined): never {
+    const announced = writerVersion(env.rid, this.members);
+    const writer = Math.max(announced ?? 0, introduced ?? 0);
+    const err = new CommandSetError(index, env.cmd.type, writer > this.command_set_version ? writer : undefined, this.command_set_version);
+    for (const l of this.stopListeners) l(err);
+    throw err;
   }
 
   /** A node's assignments may have changed in the command being applied. */
@@ -153,6 +196,7 @@ export class StateMachine {
       nodes: this.nodes.all(),
       services: this.services.all(),
       tasks: [...this.tasks.all()],
+      roles: this.roles.all(),
     };
     return encodeSnapshot(tables, this.kv.entries());
   }
@@ -163,6 +207,7 @@ export class StateMachine {
     this.nodes.clear();
     this.services.clear();
     this.tasks.clear();
+    this.roles.clear();
     this.applied_index = index;
     this.touched.clear();
     this.orchestration_changed = false;
@@ -179,6 +224,9 @@ export class StateMachine {
     for (const n of tables.nodes) this.nodes.upsert(n);
     for (const svc of tables.services) this.services.upsert(svc);
     for (const t of tables.tasks) this.tasks.insert(t);
+    for (const r of tables.roles) this.roles.upsert(r);
+    // Tasks from snapshots written before tasks recorded their owners take their service's.
+    stampOwners(this, tables.tasks);
     // Every node's assignments may differ after a restore.
     for (const l of this.listeners) l(new Set(this.nodes.all().map((n) => n.node_id)), true, index);
   }

@@ -18,6 +18,13 @@ export interface TaskRecord {
   version: number;
   node_id: string;
   spec: TaskSpec;
+  /**
+   * The framework that owns the task ("services" or "jobs" for the built-in ones) and the role it
+   * runs under, recorded when it is placed (fsm/owners.ts). Absent only on a task whose service
+   * is unknown to the state machine.
+   */
+  framework?: string;
+  role?: string;
   desired: "running" | "stopped";
   state: TaskState;
   reason: TaskEvent["reason"];

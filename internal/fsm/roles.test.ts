@@ -1,0 +1,136 @@
+// Roles, task owners and the version gate in the state machine: what every server applies alike.
+import { describe, expect, it } from "vitest";
+import { CommandType, command_set_version, command_set_version_baseline, type Command, type Envelope } from "./commands.js";
+import { testServiceSpec } from "./fixtures.test-util.js";
+import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
+import { StateMachine } from "./state.js";
+import { CommandSetError, proposalRefusal } from "./version.js";
+
+let rid = 0;
+const env = (cmd: Command, at_ms = 1_000, proposer = 1): Envelope => ({ rid: `${proposer}-${++rid}`, at_ms, cmd });
+
+/** A state machine with members s1 (new build) and s2 (announced `s2_version`), a node and two services. */
+function world(s2_version?: number, own = command_set_version): { s: StateMachine; next: () => number } {
+  const s = new StateMachine({ command_set_version: own });
+  let index = 0;
+  const next = (): number => ++index;
+  s.applyMembership(next(), { type: "AddNode", id: 1, name: "s1", raft_addr: "r1", http_addr: "" });
+  s.applyMembership(next(), { type: "AddNode", id: 2, name: "s2", raft_addr: "r2", http_addr: "" });
+  s.apply(next(), env({ type: CommandType.member_update, id: 1, name: "s1", raft_addr: "r1", http_addr: "h1", command_set_version }));
+  s.apply(next(), env({ type: CommandType.member_update, id: 2, name: "s2", raft_addr: "r2", http_addr: "h2", ...(s2_version !== undefined ? { command_set_version: s2_version } : {}) }, 1_000, 2));
+  s.apply(next(), env({ type: CommandType.node_register, node_id: "n1", name: "a", http_addr: "x:1", resources: { cpus: 4, memory_bytes: 4 << 30, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" }));
+  s.apply(next(), env({ type: CommandType.service_put, spec: testServiceSpec({ name: "web", role: "frontend" }) }));
+  s.apply(next(), env({ type: CommandType.service_put, spec: testServiceSpec({ name: "nightly", kind: "job", role: "batch", count: 1 }) }));
+  return { s, next };
+}
+
+function place(s: StateMachine, index: number, tasks: [string, string][]): void {
+  s.apply(
+    index,
+    env({
+      type: CommandType.plan_apply,
+      tasks: tasks.map(([task_id, service]) => ({ task_id, service, version: s.services.get(service)!.version, node_id: "n1", spec: { task_id, image: "busybox", cpus: 0.5, memory_bytes: 64 << 20 } })),
+      stops: [],
+      services: [],
+    }),
+  );
+}
+
+describe("roles", () => {
+  it("sets weight, guarantee and limit, keeps what a change leaves out, clears on null, and refuses a guarantee over its limit", () => {
+    const { s, next } = world(command_set_version);
+    const set = (c: Omit<Extract<Command, { type: typeof CommandType.role_set }>, "type">) => s.apply(next(), env({ type: CommandType.role_set, ...c }, 5_000));
+    expect(set({ role: "batch", weight: 2, limit: { cpus: 8, memory_bytes: 16 << 30 } })).toMatchObject({ ok: true });
+    expect(set({ role: "batch", guarantee: { cpus: 2 } })).toMatchObject({ ok: true });
+    expect(s.roles.get("batch")).toMatchObject({ weight: 2, guarantee: { cpus: 2 }, limit: { cpus: 8, memory_bytes: 16 << 30 }, updated_at_ms: 5_000 });
+    const before = s.roles.get("batch");
+    expect(set({ role: "batch", guarantee: { cpus: 9 } })).toEqual({
+      ok: false,
+      code: "rejected",
+      message: "role batch: the guarantee of cpus (9) would exceed its limit (8); raise the limit or lower the guarantee",
+    });
+    expect(s.roles.get("batch")).toBe(before);
+    expect(set({ role: "batch", limit: null })).toMatchObject({ ok: true, role: { weight: 2, guarantee: { cpus: 2 }, limit: {} } });
+    expect(set({ role: "other" })).toMatchObject({ ok: true, role: { weight: 1, guarantee: {}, limit: {} } });
+    expect(s.roles.all().map((r) => r.role)).toEqual(["batch", "other"]);
+  });
+
+  it("records the framework and role of each task when it is placed; a later role change leaves placed tasks alone", () => {
+    const { s, next } = world(command_set_version);
+    place(s, next(), [
+      ["web.1", "web"],
+      ["nightly.1", "nightly"],
+    ]);
+    expect([s.tasks.get("web.1"), s.tasks.get("nightly.1")].map((t) => [t?.framework, t?.role])).toEqual([
+      ["services", "frontend"],
+      ["jobs", "batch"],
+    ]);
+    s.apply(next(), env({ type: CommandType.service_put, spec: testServiceSpec({ name: "web", role: "other" }) }));
+    place(s, next(), [["web.2", "web"]]);
+    expect([s.tasks.get("web.1")?.role, s.tasks.get("web.2")?.role]).toEqual(["frontend", "other"]);
+  });
+
+  it("keeps roles and owners through a snapshot, and loads a snapshot written before either existed", () => {
+    const { s, next } = world(command_set_version);
+    s.apply(next(), env({ type: CommandType.role_set, role: "batch", weight: 3, guarantee: { memory_bytes: 1 << 30 } }));
+    place(s, next(), [["web.1", "web"]]);
+    const t = new StateMachine();
+    t.restore(s.snapshot(), s.applied_index);
+    expect(t.roles.all()).toEqual(s.roles.all());
+    expect(t.tasks.get("web.1")).toMatchObject({ framework: "services", role: "frontend" });
+
+    // As an older build wrote it: no roles table, tasks without owners.
+    const { tables, rows } = decodeSnapshot(s.snapshot());
+    const { roles: _, ...old_tables } = tables;
+    const old_tasks = old_tables.tasks.map(({ framework: _f, role: _r, ...task }) => task);
+    const old = encodeSnapshot({ ...old_tables, tasks: old_tasks } as unknown as typeof tables, rows);
+    expect(new TextDecoder().decode(old)).not.toContain('"roles"');
+    const u = new StateMachine();
+    u.restore(old, s.applied_index);
+    expect(u.roles.all()).toEqual([]);
+    expect(u.tasks.get("web.1")).toMatchObject({ framework: "services", role: "frontend" });
+  });
+});
+
+describe("version gate in the state machine", () => {
+  it("an old build stops at an entry of a type it does not know, naming the version that wrote it; it applies nothing of it", () => {
+    const { s, next } = world(command_set_version, command_set_version_baseline);
+    const stops: string[] = [];
+    s.onStop((e) => stops.push(e.message));
+    const index = next();
+    const cmd = env({ type: CommandType.role_set, role: "batch", weight: 2 });
+    expect(() => s.apply(index, cmd)).toThrow(CommandSetError);
+    const expected = `entry ${index} was written by command-set version ${command_set_version}; this server knows up to ${command_set_version_baseline}: upgrade this server (command type 13, role_set, is unknown to it)`;
+    expect(stops).toEqual([expected]);
+    expect(s.applied_index).toBe(index - 1);
+    expect(s.roles.all()).toEqual([]);
+    // A type no build of this one knows: the proposer's announced version names the writer.
+    const future = { rid: "1-x", at_ms: 0, cmd: { type: 99 } } as unknown as Envelope;
+    expect(() => s.apply(index, future)).toThrow(/entry \d+ was written by command-set version 13; this server knows up to 12: upgrade this server/);
+    // A proposer that never announced: the message still says to upgrade.
+    const unknown_writer = { rid: "7-x", at_ms: 0, cmd: { type: 99 } } as unknown as Envelope;
+    expect(() => new StateMachine().apply(1, unknown_writer)).toThrow(
+      `entry 1 holds command type 99, written by a newer command-set version; this server knows up to ${command_set_version}: upgrade this server`,
+    );
+  });
+
+  it("members keep the version they announce; an entry without one (an older build's) counts as the baseline", () => {
+    const { s, next } = world(command_set_version);
+    expect(proposalRefusal(CommandType.role_set, command_set_version, s.members.all())).toBeUndefined();
+    // A conf change (promotion, no version in it) keeps the announced version.
+    s.applyMembership(next(), { type: "AddNode", id: 2, name: "s2", raft_addr: "r2", http_addr: "" });
+    expect(s.members.get(2)?.command_set_version).toBe(command_set_version);
+    // s2 restarted on an older build that does not announce: back to the baseline.
+    s.apply(next(), env({ type: CommandType.member_update, id: 2, name: "s2", raft_addr: "r2", http_addr: "h2" }, 1_000, 2));
+    expect(s.members.get(2)?.command_set_version).toBeUndefined();
+    expect(proposalRefusal(CommandType.role_set, command_set_version, s.members.all())?.message).toBe(
+      `server s2 knows command-set version ${command_set_version_baseline} (it has not announced a version, so it counts as the oldest), but role_set needs ${command_set_version}: upgrade s2 and every server below ${command_set_version}, then retry`,
+    );
+    // Types every member knows pass.
+    expect(proposalRefusal(CommandType.kv_put, command_set_version, s.members.all())).toBeUndefined();
+    // A new member joins as a learner without a version: the gate closes until it announces.
+    const { s: t } = world(command_set_version);
+    t.applyMembership(100, { type: "AddLearnerNode", id: 4, name: "s4", raft_addr: "r4", http_addr: "" });
+    expect(proposalRefusal(CommandType.role_set, command_set_version, t.members.all())?.member).toBe("s4");
+  });
+});
