@@ -6,6 +6,16 @@ import { proposalRefusal } from "../fsm/version.js";
 import { RaftNode, type RaftNodeOptions } from "../raftnode/node.js";
 import { HttpError } from "./http/errors.js";
 
+/** Throws the 409 a proposal of this type gets while some member (or this server) does not know it. */
+export function checkProposable(fsm: StateMachine, cmd: Command): void {
+  // Checked against this server's applied member table: a member added by an entry not yet
+  // applied here is missed, and stops on the entry instead (the other half of the gate).
+  const refusal = proposalRefusal(cmd.type, fsm.command_set_version, fsm.members.all());
+  if (refusal === undefined) return;
+  const { message, ...extra } = refusal;
+  throw new HttpError(409, "upgrade_needed", message, extra);
+}
+
 /** A RaftNode whose proposals pass the version gate first; everything else is RaftNode's. */
 export class GatedRaftNode extends RaftNode {
   private readonly fsm: StateMachine;
@@ -16,12 +26,10 @@ export class GatedRaftNode extends RaftNode {
   }
 
   override propose(cmd: Command, at_ms?: number): Promise<ApplyResult> {
-    // Checked against this server's applied member table: a member added by an entry not yet
-    // applied here is missed, and stops on the entry instead (the other half of the gate).
-    const refusal = proposalRefusal(cmd.type, this.fsm.command_set_version, this.fsm.members.all());
-    if (refusal !== undefined) {
-      const { message, ...extra } = refusal;
-      return Promise.reject(new HttpError(409, "upgrade_needed", message, extra));
+    try {
+      checkProposable(this.fsm, cmd);
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
     return super.propose(cmd, at_ms);
   }
