@@ -25,10 +25,12 @@ export function registerPs(program: Command): void {
       const now = Date.now();
       process.stdout.write(
         table(
-          ["TASK", "SERVICE", "NODE", "STATE", "SINCE", "CPUS", "MEM", "PORTS", "MESSAGE"],
+          ["TASK", "SERVICE", "FRAMEWORK", "ROLE", "NODE", "STATE", "SINCE", "CPUS", "MEM", "PORTS", "MESSAGE"],
           r.tasks.map((t) => [
             t.task_id,
             t.service,
+            t.framework ?? "-",
+            t.role ?? "-",
             t.node_name,
             t.state.toLowerCase(),
             ago(t.updated_at_ms, now),
@@ -51,10 +53,11 @@ export function registerPs(program: Command): void {
       const now = Date.now();
       process.stdout.write(
         table(
-          ["NAME", "KIND", "IMAGE", "STATE", "RUNNING", "RESTARTS", "CREATED", "WAITING"],
+          ["NAME", "KIND", "ROLE", "IMAGE", "STATE", "RUNNING", "RESTARTS", "CREATED", "WAITING"],
           r.services.map((s) => [
             s.spec.name,
             s.spec.kind,
+            s.spec.role,
             s.spec.image,
             s.state,
             s.spec.kind === "job" ? `${s.completions}/${s.spec.count} done` : `${s.tasks_running}/${s.spec.count}`,

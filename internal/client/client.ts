@@ -1,4 +1,5 @@
 // The typed HTTP client the CLI and the tests use: tries each server address in turn.
+import type { RoleChange, RoleView } from "../api/roles.js";
 
 /** Bound on one request, end to end. */
 export const client_timeout_ms = 15_000;
@@ -112,6 +113,16 @@ export class Client {
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.request(method, path, opts);
     return (await readJson(res)) as T;
+  }
+
+  /** Every configured role and every role a service uses, with what its tasks hold. */
+  async roles(): Promise<RoleView[]> {
+    return (await this.json<{ roles: RoleView[] }>("GET", "/v1/roles")).roles;
+  }
+
+  /** Changes a role's weight, guarantee or limit (fields left out are kept; null clears); answers the role as it now is. */
+  setRole(role: string, change: RoleChange): Promise<RoleView> {
+    return this.json<RoleView>("PUT", `/v1/roles/${encodeURIComponent(role)}`, { json: change });
   }
 }
 

@@ -7,7 +7,7 @@ import { StateMachine } from "../../fsm/state.js";
 import type { RaftNode } from "../../raftnode/node.js";
 import { checkProposable } from "../version-gate.js";
 import { buildApp } from "./app.js";
-import type { RoleView } from "./roles.js";
+import type { RoleView } from "../../api/roles.js";
 import type { ServerView } from "./view.js";
 
 /** One server in miniature: proposals pass the version gate, then apply at once. */

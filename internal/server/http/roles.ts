@@ -1,7 +1,8 @@
 // Role routes: list roles with weight, guarantee, limit and what their tasks hold; change one role.
 import type { Hono } from "hono";
+import type { RoleView } from "../../api/roles.js";
 import { CommandType } from "../../fsm/commands.js";
-import { guaranteeOverLimit, role_weight_default, type RoleRecord, type RoleResources } from "../../fsm/roles.js";
+import { guaranteeOverLimit, role_weight_default, type RoleRecord } from "../../fsm/roles.js";
 import type { StateMachine } from "../../fsm/state.js";
 import { isTerminalState } from "../../fsm/tasks.js";
 import { jsonBodyLimit } from "./body.js";
@@ -10,20 +11,6 @@ import { roleChange, roleName } from "./role-validate.js";
 import { json_body_bytes_max, jsonObject, onlyQuery } from "./validate.js";
 import type { ServerView } from "./view.js";
 
-export interface RoleView {
-  role: string;
-  weight: number;
-  guarantee: RoleResources;
-  limit: RoleResources;
-  /** False for a role only services use: weight 1, no guarantee, no limit. */
-  configured: boolean;
-  /** What the role's active tasks hold. */
-  used: { cpus: number; memory_bytes: number; disk_bytes: number };
-  tasks_active: number;
-  services: number;
-  version?: number;
-  updated_at_ms?: number;
-}
 
 function emptyView(role: string): RoleView {
   return { role, weight: role_weight_default, guarantee: {}, limit: {}, configured: false, used: { cpus: 0, memory_bytes: 0, disk_bytes: 0 }, tasks_active: 0, services: 0 };
