@@ -64,7 +64,8 @@ Examples:
       if (o.quota !== undefined) change.limit = parseRoleResources("--quota", o.quota);
       if (Object.keys(change).length === 0) throw new UsageError("give --weight, --quota or --guarantee: nothing would change");
       const r = await clientOf(cmd).setRole(role, change);
-      if (o.json === true) printJson(r);
+      // `orch roles set X --json`: commander may hand --json to `roles` itself.
+      if (o.json === true || cmd.optsWithGlobals<{ json?: boolean }>().json === true) printJson(r);
       else process.stdout.write(describeRole(r));
     });
 }
