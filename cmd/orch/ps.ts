@@ -12,7 +12,7 @@ const cut = (s: string): string => (s.length > message_chars_max ? `${s.slice(0,
 export function registerPs(program: Command): void {
   program
     .command("ps")
-    .description("list tasks: state with its reason, node, and since when")
+    .description("list tasks: owning framework and role, state with its reason, node, and since when")
     .option("-a, --all", "include ended tasks")
     .option("--service <name>", "only this service's tasks")
     .option("--node <name>", "only tasks on this node")
@@ -45,7 +45,7 @@ export function registerPs(program: Command): void {
 
   program
     .command("services")
-    .description("list services and jobs: desired and running counts, and why tasks wait")
+    .description("list services and jobs: role, desired and running counts, and why tasks wait")
     .option("--json", "print as JSON")
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const r = await clientOf(cmd).json<{ services: ServiceView[] }>("GET", "/v1/services");
