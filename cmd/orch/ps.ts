@@ -29,7 +29,7 @@ export function registerPs(program: Command): void {
           r.tasks.map((t) => [
             t.task_id,
             t.service,
-            t.framework ?? "-",
+            t.framework_id ?? "-",
             t.role ?? "-",
             t.node_name,
             t.state.toLowerCase(),

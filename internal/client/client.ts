@@ -52,8 +52,9 @@ export class Client {
   constructor(readonly addrs: readonly string[]) {}
 
   /**
-   * Sends to each address in turn. A 503 "no_leader" (the request was not applied) is tried on
-   * the next server, then again after a pause, for up to no_leader_retry_ms; other answers return.
+   * Sends to each address in turn. A 503 "no_leader" or "version_unknown" (the request was not
+   * applied) is tried on the next server, then again after a pause, for up to no_leader_retry_ms;
+   * other answers return.
    */
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const deadline = Date.now() + no_leader_retry_ms;
@@ -62,9 +63,15 @@ export class Client {
       const { res, reachable } = await this.once(method, path, opts);
       if (res.status !== 503 || Date.now() > deadline) return res;
       const body = await res.clone().json().catch(() => null) as { error?: { code?: string } } | null;
-      if (body?.error?.code !== "no_leader") return res;
+      const code = body?.error?.code;
+      // version_unknown: a server has not announced its command-set version yet (it just started).
+      if (code !== "no_leader" && code !== "version_unknown") return res;
       if (!told) {
-        this.onWaiting?.(`no leader yet: ${reachable} of ${this.addrs.length} server${this.addrs.length === 1 ? "" : "s"} reachable; retrying…`);
+        this.onWaiting?.(
+          code === "no_leader"
+            ? `no leader yet: ${reachable} of ${this.addrs.length} server${this.addrs.length === 1 ? "" : "s"} reachable; retrying…`
+            : "waiting for every server to announce its command-set version; retrying…",
+        );
         told = true;
       }
       await new Promise((r) => setTimeout(r, no_leader_pause_ms));

@@ -98,7 +98,40 @@ describe("cluster tables", () => {
     expect(s.services.get("web")!.state).toBe("stopped");
     s.apply(next(), env({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "test" }));
     const r = s.apply(next(), env({ type: CommandType.plan_apply, tasks: [{ task_id: "web.3", service: "web", version: 1, node_id: "n1", spec: { task_id: "web.3", image: "b", cpus: 1, memory_bytes: 1 } }], stops: [], services: [] }));
-    expect(r).toEqual({ ok: true, placed: 0 });
+    expect(r).toEqual({ ok: true, placed: 0, dropped: [{ task_id: "web.3", reason: "node a is down" }] });
+  });
+
+  it("re-checks every placement against the state it lands on: two writers never over-commit a node", () => {
+    // n1 has 2 CPUs and 1 GiB; web.1 and web.2 hold 1 CPU. Two writers planned against the same
+    // older state, each for 1 CPU: only the first plan's task fits.
+    const { s, next } = cluster();
+    const version = s.services.get("web")!.version;
+    const task = (task_id: string, cpus: number, memory_bytes = 64 << 20, host_port?: number) => ({
+      task_id,
+      service: "web",
+      version,
+      node_id: "n1",
+      spec: { task_id, image: "busybox", cpus, memory_bytes, ...(host_port !== undefined ? { ports: [{ host_port, container_port: 80, protocol: "tcp" as const }], host_ip: "127.0.0.1" } : {}) },
+    });
+    const plan = (...tasks: ReturnType<typeof task>[]) => env({ type: CommandType.plan_apply, tasks, stops: [], services: [] });
+    expect(s.apply(next(), plan(task("a.1", 1)))).toEqual({ ok: true, placed: 1, dropped: [] });
+    expect(s.apply(next(), plan(task("b.1", 1)))).toEqual({ ok: true, placed: 0, dropped: [{ task_id: "b.1", reason: "node a has 0 CPUs free, the task needs 1" }] });
+    // Within one plan, each accepted entry is charged before the next is checked.
+    s.apply(next(), env({ type: CommandType.task_stop, task_id: "a.1", message: "x" }));
+    s.apply(next(), env({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "t" }));
+    s.apply(next(), env({ type: CommandType.node_register, node_id: "n1", name: "a", http_addr: "127.0.0.1:1", resources: { cpus: 2, memory_bytes: 1 << 30, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" }));
+    const r = s.apply(next(), plan(task("c.1", 0.5, 512 << 20, 8080), task("c.2", 0.5, 768 << 20), task("c.3", 0.5, 1 << 20, 8080), task("c.4", 0.5, 1 << 20)));
+    expect(r).toEqual({
+      ok: true,
+      placed: 2,
+      dropped: [
+        { task_id: "c.2", reason: `node a has ${(1 << 30) - (512 << 20)} bytes of memory free, the task needs ${768 << 20}` },
+        { task_id: "c.3", reason: "port 8080 is already taken on node a" },
+      ],
+    });
+    const held = s.tasks.onNode("n1").filter((t) => t.state !== "LOST");
+    expect(held.reduce((sum, t) => sum + t.spec.cpus, 0)).toBeLessThanOrEqual(2);
+    expect(held.reduce((sum, t) => sum + t.spec.memory_bytes, 0)).toBeLessThanOrEqual(1 << 30);
   });
 
   it("restores from a snapshot to the same tables", () => {

@@ -1,10 +1,12 @@
 // Handlers for nodes, services and tasks: registration, liveness, status updates, plans.
 // Deterministic: times come from the command envelope, ids from the leader's plan.
 import type { StatusUpdate } from "../api/agent.js";
-import type { CommandPayloads, CommandType } from "./commands.js";
+import { assignments_per_node_max } from "../api/agent.js";
+import type { CommandPayloads, CommandType, NewTask } from "./commands.js";
 import type { NodeRecord } from "./nodes.js";
 import type { ServiceRecord } from "./services.js";
 import { isTerminalState, type TaskRecord } from "./tasks.js";
+import { frameworkTaskChanged } from "./framework-handlers.js";
 import type { ApplyResult, StateMachine } from "./state.js";
 
 type P<T extends CommandType> = CommandPayloads[T];
@@ -33,7 +35,7 @@ export function applyNodeRegister(s: StateMachine, at_ms: number, c: P<typeof Co
   return { ok: true, node: n };
 }
 
-export function applyNodeStatus(s: StateMachine, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
+export function applyNodeStatus(s: StateMachine, index: number, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
   const n = s.nodes.get(c.node_id);
   if (n === undefined) return { ok: false, code: "rejected", message: `no node ${c.node_id}` };
   if (n.status === c.status) return { ok: true, node: n };
@@ -43,14 +45,16 @@ export function applyNodeStatus(s: StateMachine, at_ms: number, c: P<typeof Comm
   if (c.status === "down") {
     for (const t of s.tasks.onNode(n.node_id)) {
       if (isTerminalState(t.state)) continue;
-      endTask(s, t, { state: "LOST", reason: "node_down", message: `node ${n.name} went down (${c.reason}); the task is replaced elsewhere if its service wants it`, at_ms });
+      const ev = { state: "LOST", reason: "node_down", message: `node ${n.name} went down (${c.reason}); the task is replaced elsewhere if its service wants it`, at_ms } as const;
+      endTask(s, t, ev);
+      frameworkTaskChanged(s, index, t, ev, "SOURCE_MASTER");
     }
   }
   s.touch(n.node_id);
   return { ok: true, node: n };
 }
 
-export function applyTaskStatus(s: StateMachine, c: P<typeof CommandType.task_status>): ApplyResult {
+export function applyTaskStatus(s: StateMachine, index: number, c: P<typeof CommandType.task_status>): ApplyResult {
   const acked: string[] = [];
   for (const u of c.updates) {
     acked.push(u.update_id);
@@ -59,7 +63,9 @@ export function applyTaskStatus(s: StateMachine, c: P<typeof CommandType.task_st
     t.last_seq = u.seq;
     if (isTerminalState(t.state)) continue; // an ended task stays ended; the agent stops what still runs
     const desired = t.desired;
+    const state = t.state;
     applyObserved(s, t, u);
+    if (t.state !== state) frameworkTaskChanged(s, index, t, t.history[t.history.length - 1]!, "SOURCE_AGENT");
     // The node's assignment list changes only when a task's desired state does (it ended);
     // a plain status change must not resend the whole list to the agent.
     if (t.desired !== desired) s.touch(c.node_id);
@@ -122,12 +128,84 @@ export function applyServiceScale(s: StateMachine, at_ms: number, c: P<typeof Co
   return { ok: true, service: svc };
 }
 
+/** What a node's tasks hold, as the plan handler counts it (the same count as the scheduler's node views). */
+interface NodeHold {
+  cpus: number;
+  memory_bytes: number;
+  disk_bytes: number;
+  ports: Set<number>;
+  /** Task records the node's assignment list carries (ended ones until forgotten): the agent refuses more than assignments_per_node_max. */
+  records: number;
+}
+
+/** Resources compare in thousandths of a CPU and whole bytes, as the scheduler does: no float drift. */
+const milli = (cpus: number): number => Math.round(cpus * 1000);
+
+function holdOf(s: StateMachine, node_id: string): NodeHold {
+  const h: NodeHold = { cpus: 0, memory_bytes: 0, disk_bytes: 0, ports: new Set(), records: 0 };
+  for (const t of s.tasks.onNode(node_id)) {
+    h.records += 1;
+    if (isTerminalState(t.state)) continue;
+    h.cpus += milli(t.spec.cpus);
+    h.memory_bytes += t.spec.memory_bytes;
+    h.disk_bytes += s.services.get(t.service)?.spec.disk_bytes ?? 0;
+    for (const p of t.spec.ports ?? []) if (p.host_port !== 0) h.ports.add(p.host_port);
+  }
+  return h;
+}
+
+/** Why the task cannot go onto the node now, or undefined when it fits. */
+function misfit(s: StateMachine, node: NodeRecord, h: NodeHold, nt: NewTask): string | undefined {
+  if (node.status !== "ready") return `node ${node.name} is ${node.status}`;
+  if (h.records + 1 > assignments_per_node_max) return `node ${node.name} already carries ${h.records} tasks (assignments_per_node_max ${assignments_per_node_max})`;
+  const total = node.resources;
+  if (h.cpus + milli(nt.spec.cpus) > milli(total.cpus)) return `node ${node.name} has ${(milli(total.cpus) - h.cpus) / 1000} CPUs free, the task needs ${nt.spec.cpus}`;
+  if (h.memory_bytes + nt.spec.memory_bytes > total.memory_bytes) return `node ${node.name} has ${total.memory_bytes - h.memory_bytes} bytes of memory free, the task needs ${nt.spec.memory_bytes}`;
+  const disk_bytes = s.services.get(nt.service)?.spec.disk_bytes ?? 0;
+  if (disk_bytes > 0 && h.disk_bytes + disk_bytes > total.disk_bytes) return `node ${node.name} has ${total.disk_bytes - h.disk_bytes} bytes of disk free, the task needs ${disk_bytes}`;
+  for (const p of nt.spec.ports ?? []) if (p.host_port !== 0 && h.ports.has(p.host_port)) return `port ${p.host_port} is already taken on node ${node.name}`;
+  return undefined;
+}
+
+/**
+ * Commits a plan's placements, stops and service bookkeeping. The plan applier checked the plan
+ * against the latest state it knew; this checks each placement again against the state it lands
+ * on, entry by entry, so that no sequence of commands (two writers, a plan from an old leader, a
+ * node that went down meanwhile) puts more on a node than it has. What no longer fits is dropped
+ * and reported; deterministic, as every server applies the same entries to the same state.
+ */
 export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandType.plan_apply>): ApplyResult {
   let placed = 0;
+  const dropped: { task_id: string; reason: string }[] = [];
+  const holds = new Map<string, NodeHold>();
   for (const nt of c.tasks) {
+    if (s.tasks.get(nt.task_id) !== undefined) continue; // already placed: a repeated plan changes nothing
     const node = s.nodes.get(nt.node_id);
-    // The plan applier checked this; a node that went down in between just loses the placement.
-    if (node === undefined || node.status !== "ready" || s.tasks.get(nt.task_id) !== undefined || s.services.get(nt.service) === undefined) continue;
+    let why: string | undefined;
+    let h: NodeHold | undefined;
+    const framework = nt.framework !== undefined ? s.frameworks.get(nt.framework.framework_id) : undefined;
+    if (nt.framework !== undefined) {
+      if (framework === undefined) why = `framework ${nt.framework.framework_id} is no longer registered`;
+    } else if (s.services.get(nt.service) === undefined) why = `service ${nt.service} no longer exists`;
+    if (why !== undefined) {
+      dropped.push({ task_id: nt.task_id, reason: why });
+      continue;
+    }
+    if (node === undefined) why = `node ${nt.node_id} is no longer in the cluster`;
+    else {
+      h = holds.get(nt.node_id) ?? holdOf(s, nt.node_id);
+      holds.set(nt.node_id, h);
+      why = misfit(s, node, h, nt);
+    }
+    if (why !== undefined || node === undefined || h === undefined) {
+      dropped.push({ task_id: nt.task_id, reason: why ?? "unplaceable" });
+      continue;
+    }
+    h.records += 1;
+    h.cpus += milli(nt.spec.cpus);
+    h.memory_bytes += nt.spec.memory_bytes;
+    h.disk_bytes += s.services.get(nt.service)?.spec.disk_bytes ?? 0;
+    for (const p of nt.spec.ports ?? []) if (p.host_port !== 0) h.ports.add(p.host_port);
     s.tasks.insert({
       task_id: nt.task_id,
       service: nt.service,
@@ -143,7 +221,13 @@ export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandTyp
       updated_at_ms: at_ms,
       ended_at_ms: 0,
       history: [{ state: "STAGING", reason: "pending", message: `placed on ${node.name}`, at_ms }],
+      ...(nt.framework !== undefined ? { framework: { ...nt.framework, pending: [] } } : {}),
+      ...(nt.grace_ms !== undefined ? { grace_ms: nt.grace_ms } : {}),
     });
+    if (framework !== undefined) {
+      const seq = Number(nt.task_id.slice(nt.task_id.lastIndexOf(".") + 1));
+      if (Number.isSafeInteger(seq)) framework.tasks_made = Math.max(framework.tasks_made, seq);
+    }
     s.touch(nt.node_id);
     placed += 1;
   }
@@ -161,7 +245,7 @@ export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandTyp
     if (u.state !== undefined && svc.state === "running") svc.state = u.state;
   }
   s.changed();
-  return { ok: true, placed };
+  return { ok: true, placed, dropped };
 }
 
 export function applyTaskStop(s: StateMachine, c: P<typeof CommandType.task_stop>): ApplyResult {

@@ -3,8 +3,10 @@
 
 import type { RegisterRequest, StatusUpdate } from "../api/agent.js";
 import type { TaskSpec } from "../driver/types.js";
+import type { DeclineFilter, FrameworkInfoRecord } from "./frameworks.js";
 import type { NodeStatus } from "./nodes.js";
 import type { RoleResources } from "./roles.js";
+import type { FrameworkTask } from "./tasks.js";
 import type { ServiceSpec, ServiceState } from "./services.js";
 
 export const CommandType = {
@@ -20,7 +22,14 @@ export const CommandType = {
   plan_apply: 10,
   task_stop: 11,
   tasks_forget: 12,
-  role_set: 13,
+  framework_put: 13,
+  framework_disconnect: 14,
+  framework_remove: 15,
+  framework_suppress: 16,
+  framework_decline: 17,
+  framework_ack: 18,
+  task_kill: 19,
+  role_set: 20,
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
@@ -44,6 +53,13 @@ export const command_introduced_in: { readonly [T in CommandType]: number } = {
   [CommandType.plan_apply]: 12,
   [CommandType.task_stop]: 12,
   [CommandType.tasks_forget]: 12,
+  [CommandType.framework_put]: 13,
+  [CommandType.framework_disconnect]: 13,
+  [CommandType.framework_remove]: 13,
+  [CommandType.framework_suppress]: 13,
+  [CommandType.framework_decline]: 13,
+  [CommandType.framework_ack]: 13,
+  [CommandType.task_kill]: 13,
   [CommandType.role_set]: 13,
 };
 
@@ -62,10 +78,14 @@ export function commandTypeName(type: number): string {
 /** A task the plan applier places: made complete on the leader, applied as given. */
 export interface NewTask {
   task_id: string;
+  /** The service or job; for an external framework's task, the framework id. */
   service: string;
   version: number;
   node_id: string;
   spec: TaskSpec;
+  /** Tasks of external frameworks: their Mesos identity (pending starts empty). */
+  framework?: Omit<FrameworkTask, "pending">;
+  grace_ms?: number;
 }
 
 /** Per-service bookkeeping carried by a plan. */
@@ -108,6 +128,20 @@ export interface CommandPayloads {
   [CommandType.task_stop]: { task_id: string; message: string };
   /** Forget ended tasks (bounded history per service). */
   [CommandType.tasks_forget]: { task_ids: string[] };
+  /** SUBSCRIBE (connect: true; first time or again) or UPDATE_FRAMEWORK (connect: false). */
+  [CommandType.framework_put]: { framework_id: string; info: FrameworkInfoRecord; connect: boolean; suppressed_roles?: string[] };
+  /** The framework's stream broke: failover_timeout starts. */
+  [CommandType.framework_disconnect]: { framework_id: string };
+  /** TEARDOWN, failover timeout or operator: every task of it is killed. */
+  [CommandType.framework_remove]: { framework_id: string; reason: string };
+  /** SUPPRESS (suppress: true) or REVIVE; an empty role list means all of the framework's roles. REVIVE also clears filters. */
+  [CommandType.framework_suppress]: { framework_id: string; roles: string[]; suppress: boolean };
+  /** DECLINE (and what an ACCEPT left unused): nodes not offered again before until_ms. */
+  [CommandType.framework_decline]: { framework_id: string; filters: DeclineFilter[] };
+  /** ACKNOWLEDGE of one status update. */
+  [CommandType.framework_ack]: { framework_id: string; task_id: string; uuid: string };
+  /** KILL: stop one task, with the grace its kill policy gives (else the task's own). */
+  [CommandType.task_kill]: { task_id: string; grace_ms?: number; message: string };
   /**
    * Sets a role's weight, guarantee or limit; an absent field keeps its current value, a null
    * one clears it (no guarantee, no limit). Checked at the HTTP edge; the handler re-checks

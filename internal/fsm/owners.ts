@@ -9,17 +9,23 @@ import type { ApplyResult, StateMachine } from "./state.js";
 export const framework_of_kind: { readonly [K in ServiceKind]: string } = { service: "services", job: "jobs" };
 
 /**
- * Records the owning framework and role on tasks that lack them, from their service. Runs right
- * after a plan is applied (and after a restore, for tasks placed before owners were recorded);
- * a later change of the service's role does not move tasks already placed.
+ * Records the owning framework and role on tasks that lack them: an external framework's task
+ * from its Mesos identity, a built-in one's from its service. Runs right after a plan is applied
+ * (and after a restore, for tasks placed before owners were recorded); a later change of the
+ * service's role does not move tasks already placed.
  */
 export function stampOwners(s: StateMachine, placed: readonly { task_id: string }[]): void {
   for (const p of placed) {
     const t = s.tasks.get(p.task_id);
     if (t === undefined || t.role !== undefined) continue;
+    if (t.framework !== undefined) {
+      t.framework_id = t.framework.framework_id;
+      t.role = t.framework.role;
+      continue;
+    }
     const svc = s.services.get(t.service);
     if (svc === undefined) continue;
-    t.framework = framework_of_kind[svc.spec.kind];
+    t.framework_id = framework_of_kind[svc.spec.kind];
     t.role = svc.spec.role;
   }
 }

@@ -18,7 +18,7 @@ function world(s2_version?: number, own = command_set_version): { s: StateMachin
   s.applyMembership(next(), { type: "AddNode", id: 2, name: "s2", raft_addr: "r2", http_addr: "" });
   s.apply(next(), env({ type: CommandType.member_update, id: 1, name: "s1", raft_addr: "r1", http_addr: "h1", command_set_version }));
   s.apply(next(), env({ type: CommandType.member_update, id: 2, name: "s2", raft_addr: "r2", http_addr: "h2", ...(s2_version !== undefined ? { command_set_version: s2_version } : {}) }, 1_000, 2));
-  s.apply(next(), env({ type: CommandType.node_register, node_id: "n1", name: "a", http_addr: "x:1", resources: { cpus: 4, memory_bytes: 4 << 30, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" }));
+  s.apply(next(), env({ type: CommandType.node_register, node_id: "n1", name: "a", http_addr: "x:1", resources: { cpus: 4, memory_bytes: 4 * 2 ** 30, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" }));
   s.apply(next(), env({ type: CommandType.service_put, spec: testServiceSpec({ name: "web", role: "frontend" }) }));
   s.apply(next(), env({ type: CommandType.service_put, spec: testServiceSpec({ name: "nightly", kind: "job", role: "batch", count: 1 }) }));
   return { s, next };
@@ -61,13 +61,38 @@ describe("roles", () => {
       ["web.1", "web"],
       ["nightly.1", "nightly"],
     ]);
-    expect([s.tasks.get("web.1"), s.tasks.get("nightly.1")].map((t) => [t?.framework, t?.role])).toEqual([
+    expect([s.tasks.get("web.1"), s.tasks.get("nightly.1")].map((t) => [t?.framework_id, t?.role])).toEqual([
       ["services", "frontend"],
       ["jobs", "batch"],
     ]);
     s.apply(next(), env({ type: CommandType.service_put, spec: testServiceSpec({ name: "web", role: "other" }) }));
     place(s, next(), [["web.2", "web"]]);
     expect([s.tasks.get("web.1")?.role, s.tasks.get("web.2")?.role]).toEqual(["frontend", "other"]);
+  });
+
+  it("records an external framework's task under its framework id and the role it launched it with", () => {
+    const { s, next } = world(command_set_version);
+    const info = { name: "spark", user: "u", roles: ["analytics"], multi_role: true, capabilities: [], failover_timeout_s: 60, checkpoint: false, hostname: "", principal: "", webui_url: "", labels: [] };
+    s.apply(next(), env({ type: CommandType.framework_put, framework_id: "fw-1", info, connect: true }));
+    s.apply(
+      next(),
+      env({
+        type: CommandType.plan_apply,
+        tasks: [
+          {
+            task_id: "fw-1.1",
+            service: "fw-1",
+            version: 0,
+            node_id: "n1",
+            spec: { task_id: "fw-1.1", image: "busybox", cpus: 0.5, memory_bytes: 64 << 20 },
+            framework: { framework_id: "fw-1", task_id: "t1", name: "t1", role: "analytics", labels: [] },
+          },
+        ],
+        stops: [],
+        services: [],
+      }),
+    );
+    expect(s.tasks.get("fw-1.1")).toMatchObject({ framework_id: "fw-1", role: "analytics" });
   });
 
   it("keeps roles and owners through a snapshot, and loads a snapshot written before either existed", () => {
@@ -77,18 +102,18 @@ describe("roles", () => {
     const t = new StateMachine();
     t.restore(s.snapshot(), s.applied_index);
     expect(t.roles.all()).toEqual(s.roles.all());
-    expect(t.tasks.get("web.1")).toMatchObject({ framework: "services", role: "frontend" });
+    expect(t.tasks.get("web.1")).toMatchObject({ framework_id: "services", role: "frontend" });
 
     // As an older build wrote it: no roles table, tasks without owners.
     const { tables, rows } = decodeSnapshot(s.snapshot());
     const { roles: _, ...old_tables } = tables;
-    const old_tasks = old_tables.tasks.map(({ framework: _f, role: _r, ...task }) => task);
+    const old_tasks = old_tables.tasks.map(({ framework_id: _f, role: _r, ...task }) => task);
     const old = encodeSnapshot({ ...old_tables, tasks: old_tasks } as unknown as typeof tables, rows);
     expect(new TextDecoder().decode(old)).not.toContain('"roles"');
     const u = new StateMachine();
     u.restore(old, s.applied_index);
     expect(u.roles.all()).toEqual([]);
-    expect(u.tasks.get("web.1")).toMatchObject({ framework: "services", role: "frontend" });
+    expect(u.tasks.get("web.1")).toMatchObject({ framework_id: "services", role: "frontend" });
   });
 });
 
@@ -100,7 +125,7 @@ describe("version gate in the state machine", () => {
     const index = next();
     const cmd = env({ type: CommandType.role_set, role: "batch", weight: 2 });
     expect(() => s.apply(index, cmd)).toThrow(CommandSetError);
-    const expected = `entry ${index} was written by command-set version ${command_set_version}; this server knows up to ${command_set_version_baseline}: upgrade this server (command type 13, role_set, is unknown to it)`;
+    const expected = `entry ${index} was written by command-set version ${command_set_version}; this server knows up to ${command_set_version_baseline}: upgrade this server (command type ${CommandType.role_set}, role_set, is unknown to it)`;
     expect(stops).toEqual([expected]);
     expect(s.applied_index).toBe(index - 1);
     expect(s.roles.all()).toEqual([]);
@@ -124,8 +149,10 @@ describe("version gate in the state machine", () => {
     s.apply(next(), env({ type: CommandType.member_update, id: 2, name: "s2", raft_addr: "r2", http_addr: "h2" }, 1_000, 2));
     expect(s.members.get(2)?.command_set_version).toBeUndefined();
     expect(proposalRefusal(CommandType.role_set, command_set_version, s.members.all())?.message).toBe(
-      `server s2 knows command-set version ${command_set_version_baseline} (it has not announced a version, so it counts as the oldest), but role_set needs ${command_set_version}: upgrade s2 and every server below ${command_set_version}, then retry`,
+      `server s2 has not announced its command-set version yet (it just started, or runs a build from before versions were announced), and role_set needs ${command_set_version}: retry in a moment; if this lasts, upgrade s2`,
     );
+    s.apply(next(), env({ type: CommandType.member_update, id: 2, name: "s2", raft_addr: "r2", http_addr: "h2", command_set_version: command_set_version_baseline }, 1_000, 2));
+    expect(proposalRefusal(CommandType.role_set, command_set_version, s.members.all())).toMatchObject({ announced: true, member: "s2", member_version: command_set_version_baseline });
     // Types every member knows pass.
     expect(proposalRefusal(CommandType.kv_put, command_set_version, s.members.all())).toBeUndefined();
     // A new member joins as a learner without a version: the gate closes until it announces.

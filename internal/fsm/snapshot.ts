@@ -8,6 +8,7 @@
 // Integers are big-endian. Deterministic code: no Node Buffer, no clock.
 import { fromBase64, toBase64 } from "./base64.js";
 import { hasLoneSurrogate, type KvEntry } from "./kv.js";
+import type { FrameworkRecord } from "./frameworks.js";
 import type { Member } from "./members.js";
 import type { NodeRecord } from "./nodes.js";
 import type { RoleRecord } from "./roles.js";
@@ -29,8 +30,11 @@ export interface SnapshotTables {
   nodes: NodeRecord[];
   services: ServiceRecord[];
   tasks: TaskRecord[];
+  /** Absent in snapshots written before frameworks existed. */
+  frameworks?: FrameworkRecord[];
+  frameworks_completed?: FrameworkRecord[];
   /** Absent in snapshots written before roles existed. */
-  roles: RoleRecord[];
+  roles?: RoleRecord[];
 }
 
 interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "members" | "members_max_id">> {
@@ -41,9 +45,8 @@ interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "member
   members_max_id: number;
 }
 
-interface Format2Head extends Omit<SnapshotTables, "roles"> {
+interface Format2Head extends SnapshotTables {
   format: 2;
-  roles?: RoleRecord[];
   kv_count: number;
   kv_json: JsonRow[];
 }
@@ -123,8 +126,11 @@ export function decodeSnapshot(data: Uint8Array): DecodedSnapshot {
   }
   if (o !== data.length) throw new Error(`fsm: snapshot has ${data.length - o} bytes after its last row`);
   for (const r of head.kv_json) rows.push(jsonRow(r));
-  const { applied_index, members, members_max_id, nodes, services, tasks } = head;
-  return { tables: { applied_index, members, members_max_id, nodes, services, tasks, roles: head.roles ?? [] }, rows };
+  const { applied_index, members, members_max_id, nodes, services, tasks, frameworks, frameworks_completed, roles } = head;
+  return {
+    tables: { applied_index, members, members_max_id, nodes, services, tasks, frameworks: frameworks ?? [], frameworks_completed: frameworks_completed ?? [], roles: roles ?? [] },
+    rows,
+  };
 }
 
 function jsonRow([k, e]: JsonRow): [string, KvEntry] {

@@ -12,6 +12,17 @@ import {
   applyTasksForget,
   applyTaskStop,
 } from "./cluster.js";
+import {
+  applyFrameworkAck,
+  applyFrameworkDecline,
+  applyFrameworkDisconnect,
+  applyFrameworkPut,
+  applyFrameworkRemove,
+  applyFrameworkSuppress,
+  applyTaskKill,
+  type FrameworkUpdate,
+} from "./framework-handlers.js";
+import { FrameworkTable, type FrameworkRecord } from "./frameworks.js";
 import { KvTable, type KvResult } from "./kv.js";
 import { MemberTable, type Member } from "./members.js";
 import { NodeTable, type NodeRecord } from "./nodes.js";
@@ -29,7 +40,8 @@ export type ApplyResult =
   | { ok: true; acked: string[] }
   | { ok: true; service: ServiceRecord }
   | { ok: true; task: TaskRecord }
-  | { ok: true; placed: number }
+  | { ok: true; framework: FrameworkRecord }
+  | { ok: true; placed: number; dropped?: { task_id: string; reason: string }[] }
   | { ok: true; role: RoleRecord }
   | { ok: false; code: "rejected" | "unknown"; message: string };
 
@@ -49,8 +61,8 @@ const handlers: { [T in CommandType]: Handler<T> } = {
     return { ok: true, member: s.members.get(c.id)! };
   },
   [CommandType.node_register]: (s, _index, c, at_ms) => applyNodeRegister(s, at_ms, c),
-  [CommandType.node_status]: (s, _index, c, at_ms) => applyNodeStatus(s, at_ms, c),
-  [CommandType.task_status]: (s, _index, c) => applyTaskStatus(s, c),
+  [CommandType.node_status]: (s, index, c, at_ms) => applyNodeStatus(s, index, at_ms, c),
+  [CommandType.task_status]: (s, index, c) => applyTaskStatus(s, index, c),
   [CommandType.service_put]: (s, index, c, at_ms) => applyServicePut(s, index, at_ms, c),
   [CommandType.service_stop]: (s, _index, c, at_ms) => applyServiceStop(s, at_ms, c),
   [CommandType.service_scale]: (s, _index, c, at_ms) => applyServiceScale(s, at_ms, c),
@@ -62,6 +74,13 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   [CommandType.task_stop]: (s, _index, c) => applyTaskStop(s, c),
   [CommandType.tasks_forget]: (s, _index, c) => applyTasksForget(s, c),
   [CommandType.role_set]: (s, index, c, at_ms) => applyRoleSet(s, index, at_ms, c),
+  [CommandType.framework_put]: (s, _index, c, at_ms) => applyFrameworkPut(s, at_ms, c),
+  [CommandType.framework_disconnect]: (s, _index, c, at_ms) => applyFrameworkDisconnect(s, at_ms, c),
+  [CommandType.framework_remove]: (s, _index, c, at_ms) => applyFrameworkRemove(s, at_ms, c),
+  [CommandType.framework_suppress]: (s, _index, c) => applyFrameworkSuppress(s, c),
+  [CommandType.framework_decline]: (s, _index, c, at_ms) => applyFrameworkDecline(s, at_ms, c),
+  [CommandType.framework_ack]: (s, _index, c) => applyFrameworkAck(s, c),
+  [CommandType.task_kill]: (s, _index, c) => applyTaskKill(s, c),
 };
 
 export interface StateMachineOptions {
@@ -85,12 +104,14 @@ export class StateMachine {
   readonly nodes = new NodeTable();
   readonly services = new ServiceTable();
   readonly tasks = new TaskTable();
+  readonly frameworks = new FrameworkTable();
   readonly roles = new RoleTable();
   readonly command_set_version: number;
   /** Invariant: commands are applied once each, in strictly increasing index order. */
   applied_index = 0;
   private readonly listeners: ChangeListener[] = [];
   private readonly stopListeners: StopListener[] = [];
+  private readonly framework_listeners: ((u: FrameworkUpdate) => void)[] = [];
   private readonly touched = new Set<string>();
   private orchestration_changed = false;
   /**
@@ -133,6 +154,15 @@ export class StateMachine {
     const err = new CommandSetError(index, env.cmd.type, writer > this.command_set_version ? writer : undefined, this.command_set_version);
     for (const l of this.stopListeners) l(err);
     throw err;
+  }
+
+  /** Told of every status update a framework's task owes its framework, as it is applied. */
+  onFrameworkUpdate(listener: (u: FrameworkUpdate) => void): void {
+    this.framework_listeners.push(listener);
+  }
+
+  frameworkUpdated(u: FrameworkUpdate): void {
+    for (const l of this.framework_listeners) l(u);
   }
 
   /** A node's assignments may have changed in the command being applied. */
@@ -197,6 +227,8 @@ export class StateMachine {
       services: this.services.all(),
       tasks: [...this.tasks.all()],
       roles: this.roles.all(),
+      frameworks: this.frameworks.all(),
+      frameworks_completed: [...this.frameworks.completed()],
     };
     return encodeSnapshot(tables, this.kv.entries());
   }
@@ -208,6 +240,7 @@ export class StateMachine {
     this.services.clear();
     this.tasks.clear();
     this.roles.clear();
+    this.frameworks.clear();
     this.applied_index = index;
     this.touched.clear();
     this.orchestration_changed = false;
@@ -224,9 +257,10 @@ export class StateMachine {
     for (const n of tables.nodes) this.nodes.upsert(n);
     for (const svc of tables.services) this.services.upsert(svc);
     for (const t of tables.tasks) this.tasks.insert(t);
-    for (const r of tables.roles) this.roles.upsert(r);
+    for (const r of tables.roles ?? []) this.roles.upsert(r);
     // Tasks from snapshots written before tasks recorded their owners take their service's.
     stampOwners(this, tables.tasks);
+    this.frameworks.restore(tables.frameworks ?? [], tables.frameworks_completed ?? []);
     // Every node's assignments may differ after a restore.
     for (const l of this.listeners) l(new Set(this.nodes.all().map((n) => n.node_id)), true, index);
   }

@@ -11,19 +11,45 @@ export interface TaskEvent {
   at_ms: number;
 }
 
+/** A status update a framework has not acknowledged yet (Mesos: resent until ACKNOWLEDGE). */
+export interface PendingUpdate {
+  /** 16 bytes, standard base64: what the framework acknowledges. */
+  uuid: string;
+  state: TaskState;
+  reason: TaskEvent["reason"];
+  message: string;
+  at_ms: number;
+}
+
+/** Updates kept unacknowledged per task; past it the oldest go (the latest state always stays). */
+export const pending_updates_max = 8;
+
+/** The Mesos side of a task an external framework launched. */
+export interface FrameworkTask {
+  framework_id: string;
+  /** The framework's own TaskID.value (any text; orch's task_id is made by the leader). */
+  task_id: string;
+  name: string;
+  role: string;
+  labels: { key: string; value: string }[];
+  /** Agent-originated updates not yet acknowledged, oldest first. */
+  pending: PendingUpdate[];
+}
+
 export interface TaskRecord {
   task_id: string;
+  /** The service or job it belongs to; for an external framework's task, the framework id. */
   service: string;
   /** Spec version of the service this task was made from. */
   version: number;
   node_id: string;
   spec: TaskSpec;
   /**
-   * The framework that owns the task ("services" or "jobs" for the built-in ones) and the role it
-   * runs under, recorded when it is placed (fsm/owners.ts). Absent only on a task whose service
-   * is unknown to the state machine.
+   * Who owns the task, for every task alike: the framework ("services" or "jobs" for the built-in
+   * ones, the framework id for an external one) and the role it runs under. Recorded when it is
+   * placed (fsm/owners.ts); absent only when its service or framework was unknown then.
    */
-  framework?: string;
+  framework_id?: string;
   role?: string;
   desired: "running" | "stopped";
   state: TaskState;
@@ -39,6 +65,10 @@ export interface TaskRecord {
   /** When it reached a terminal state (0 while active). */
   ended_at_ms: number;
   history: TaskEvent[];
+  /** Set for tasks of external frameworks. */
+  framework?: FrameworkTask;
+  /** Grace between SIGTERM and SIGKILL set by the task itself (a kill policy); else its service's. */
+  grace_ms?: number;
 }
 
 const terminal: ReadonlySet<TaskState> = new Set<TaskState>(["FINISHED", "FAILED", "KILLED", "LOST"]);

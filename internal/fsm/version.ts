@@ -18,21 +18,34 @@ export function membersFloor(members: readonly Member[]): { version: number; mem
 
 /**
  * Why a command of this type must not be proposed now, or undefined when it may be: the type
- * is newer than this server's own command set, or than some member's. Retry once the named
- * server runs a build that knows it.
+ * is newer than this server's own command set, or than some member's (a member that has not
+ * announced counts as the baseline: `announced` false says so, and that it may pass soon).
+ * Retry once the named server runs a build that knows it.
  */
-export function proposalRefusal(type: CommandType, own_version: number, members: readonly Member[]): { message: string; member?: string; member_version?: number; needed: number } | undefined {
+export function proposalRefusal(
+  type: CommandType,
+  own_version: number,
+  members: readonly Member[],
+): { message: string; announced: boolean; member?: string; member_version?: number; needed: number } | undefined {
   const needed = command_introduced_in[type];
   const name = commandTypeName(type);
   if (needed > own_version) {
-    return { message: `this server's build knows command-set version ${own_version}, but ${name} needs ${needed}: upgrade this server, then retry`, needed };
+    return { message: `this server's build knows command-set version ${own_version}, but ${name} needs ${needed}: upgrade this server, then retry`, announced: true, needed };
   }
   const floor = membersFloor(members);
   if (floor.member === undefined || floor.version >= needed) return undefined;
   const m = floor.member;
-  const announced = m.command_set_version === undefined ? " (it has not announced a version, so it counts as the oldest)" : "";
+  if (m.command_set_version === undefined) {
+    return {
+      message: `server ${m.name} has not announced its command-set version yet (it just started, or runs a build from before versions were announced), and ${name} needs ${needed}: retry in a moment; if this lasts, upgrade ${m.name}`,
+      announced: false,
+      member: m.name,
+      needed,
+    };
+  }
   return {
-    message: `server ${m.name} knows command-set version ${floor.version}${announced}, but ${name} needs ${needed}: upgrade ${m.name} and every server below ${needed}, then retry`,
+    message: `server ${m.name} knows command-set version ${floor.version}, but ${name} needs ${needed}: upgrade ${m.name} and every server below ${needed}, then retry`,
+    announced: true,
     member: m.name,
     member_version: floor.version,
     needed,

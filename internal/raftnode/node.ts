@@ -65,6 +65,14 @@ export interface RaftNodeOptions {
   request_timeout_ms?: number;
   /** Called after a membership change (given) or a snapshot (no argument) changed the member table. */
   onMembershipChange?: (cc?: ConfChange) => void;
+  /** Called when this server's Raft role or the leader it knows changes (after the Ready that says so is persisted). */
+  onRoleChange?: (role: RoleChange) => void;
+}
+
+export interface RoleChange {
+  state: Status["softState"]["raftState"];
+  lead: NodeId;
+  term: number;
 }
 
 export const defaults = {
@@ -88,7 +96,7 @@ interface Waiter<T> {
 export class RaftNode {
   readonly id: NodeId;
   private readonly raw: RawNode;
-  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "seed">> & Pick<RaftNodeOptions, "onMembershipChange">;
+  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "onRoleChange" | "seed">> & Pick<RaftNodeOptions, "onMembershipChange" | "onRoleChange">;
   private ticker: NodeJS.Timeout | undefined;
   private processing = false;
   private again = false;
@@ -289,9 +297,12 @@ export class RaftNode {
   private fail(err: unknown): void {
     const e = err instanceof Error ? err : new Error(String(err));
     if (this.failure === undefined) this.opts.logger.error("raft node stopped", { error: e.message });
+    const first = this.failure === undefined;
     this.failure ??= e;
     if (this.ticker !== undefined) clearInterval(this.ticker);
     this.rejectAll(new NodeError("stopped", `this server stopped: ${e.message}`, 503));
+    // A stopped server leads nothing, whatever its Raft state last said.
+    if (first) this.opts.onRoleChange?.({ state: "Follower", lead: 0, term: this.durable.term });
   }
 
   private rejectAll(err: Error): void {
@@ -334,6 +345,7 @@ export class RaftNode {
   }
 
   private async handle(rd: Ready): Promise<void> {
+    const role_changed = rd.softState !== undefined;
     if (rd.softState !== undefined) {
       if (rd.softState.lead !== this.lead) this.opts.logger.info("leader changed", { leader: rd.softState.lead, state: rd.softState.raftState });
       this.lead = rd.softState.lead;
@@ -376,6 +388,10 @@ export class RaftNode {
     this.answerReads();
     // 4. advance.
     this.raw.advance(rd);
+    if (role_changed && this.opts.onRoleChange !== undefined) {
+      const st = this.raw.status();
+      this.opts.onRoleChange({ state: st.softState.raftState, lead: st.softState.lead, term: st.hardState.term });
+    }
     await this.maybeSnapshot();
   }
 

@@ -21,6 +21,8 @@ import { forward_timeout_ms, housekeeping_ms, promote_lag_entries, resolveConfig
 import { AssignmentHub } from "./cluster/hub.js";
 import { Liveness } from "./cluster/liveness.js";
 import { Orchestrator } from "./cluster/orchestrator.js";
+import { Leadership, type LeaderEpoch, type LeaderLoop } from "./leader/leadership.js";
+import { PlanApplier } from "./leader/plan-applier.js";
 import { buildApp } from "./http/app.js";
 import { kvKeyHandler } from "./http/kv.js";
 import { HttpError } from "./http/errors.js";
@@ -51,6 +53,8 @@ export class Server implements ServerView {
   private readonly peers = new Map<number, string>();
   readonly liveness: Liveness;
   readonly hub: AssignmentHub;
+  readonly plans: PlanApplier;
+  readonly leadership: Leadership;
   private readonly orchestrator: Orchestrator;
 
   private constructor(
@@ -68,8 +72,20 @@ export class Server implements ServerView {
       heartbeat_interval_ms: cfg.heartbeat_interval_ms ?? heartbeat_interval_ms_default,
       heartbeat_ttl_ms: cfg.heartbeat_ttl_ms ?? heartbeat_ttl_ms_default,
     });
-    this.orchestrator = new Orchestrator(fsm, node, log, () => this.isLeader());
+    this.plans = new PlanApplier(fsm, node, log);
+    this.orchestrator = new Orchestrator(fsm, this.plans, node, log);
+    const promotion: LeaderLoop = {
+      name: "learner-promotion",
+      start: (_epoch: LeaderEpoch) => {
+        this.promotion = setInterval(() => void this.promoteLearners(), housekeeping_ms);
+      },
+      stop: () => clearInterval(this.promotion),
+    };
+    // Started in this order once leadership is established, stopped in reverse.
+    this.leadership = new Leadership(node, [this.plans, this.liveness, this.orchestrator, promotion], log);
   }
+
+  private promotion: NodeJS.Timeout | undefined;
 
   stopping(): boolean {
     return this.stopped;
@@ -114,6 +130,7 @@ export class Server implements ServerView {
         ...(cfg.election_ticks !== undefined ? { election_ticks: cfg.election_ticks } : {}),
         ...(cfg.snapshot_entries !== undefined ? { snapshot_entries: cfg.snapshot_entries } : {}),
         onMembershipChange: (cc) => ref.server?.syncPeers(cc),
+        onRoleChange: (role) => ref.server?.leadership.onRoleChange(role),
       });
       await t.start().catch((err: unknown) => {
         throw new UsageError(`${err instanceof Error ? err.message : String(err)}: is another server using --raft-port ${cfg.raft_port}?`);
@@ -157,7 +174,6 @@ export class Server implements ServerView {
         throw new UsageError(`cannot listen on ${formatHostPort(cfg.bind, cfg.http_port)} for HTTP (${(err as NodeJS.ErrnoException).code ?? String(err)}): choose another --http-port`);
       });
       node.start();
-      server.orchestrator.start();
       server.housekeeping = setInterval(() => server.tickHousekeeping(), housekeeping_ms);
       log.info("server started", { name: meta.name, id: meta.node_id, cluster: meta.cluster_id, http: server.http_addr, raft: server.raft_addr });
       return server;
@@ -178,7 +194,7 @@ export class Server implements ServerView {
     if (this.stopped) return;
     this.stopped = true;
     if (this.housekeeping !== undefined) clearInterval(this.housekeeping);
-    this.orchestrator.stop();
+    this.leadership.stop();
     this.hub.wakeAll();
     // Requests in flight get a bounded moment to finish: a server removed from the cluster
     // stops while it may still be relaying the answer to its own removal.
@@ -331,10 +347,8 @@ export class Server implements ServerView {
     if (this.stopped || this.node.failed !== undefined) return;
     const now = Date.now();
     if (this.node.leader() !== 0) this.leaderSeenAt = now;
-    this.liveness.tick(this.isLeader(), now);
     void this.announceHttp();
-    if (this.isLeader()) void this.promoteLearners();
-    else if (now - this.leaderSeenAt > removal_check_after_ms && now - this.removalCheckedAt > removal_check_every_ms) {
+    if (!this.isLeader() && now - this.leaderSeenAt > removal_check_after_ms && now - this.removalCheckedAt > removal_check_every_ms) {
       this.removalCheckedAt = now;
       void this.checkRemoved();
     }

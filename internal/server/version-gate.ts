@@ -6,14 +6,18 @@ import { proposalRefusal } from "../fsm/version.js";
 import { RaftNode, type RaftNodeOptions } from "../raftnode/node.js";
 import { HttpError } from "./http/errors.js";
 
-/** Throws the 409 a proposal of this type gets while some member (or this server) does not know it. */
+/**
+ * Throws the error a proposal of this type gets while some member (or this server) does not know
+ * it: 409 upgrade_needed for a member that announced an older version, 503 version_unknown (which
+ * clients retry for a while) for one that has not announced yet, as just after a start.
+ */
 export function checkProposable(fsm: StateMachine, cmd: Command): void {
   // Checked against this server's applied member table: a member added by an entry not yet
   // applied here is missed, and stops on the entry instead (the other half of the gate).
   const refusal = proposalRefusal(cmd.type, fsm.command_set_version, fsm.members.all());
   if (refusal === undefined) return;
-  const { message, ...extra } = refusal;
-  throw new HttpError(409, "upgrade_needed", message, extra);
+  const { message, announced, ...extra } = refusal;
+  throw announced ? new HttpError(409, "upgrade_needed", message, extra) : new HttpError(503, "version_unknown", message, extra);
 }
 
 /** A RaftNode whose proposals pass the version gate first; everything else is RaftNode's. */

@@ -18,7 +18,7 @@ import { CommandType, type Command } from "../../internal/fsm/commands.js";
 import type { ServiceSpec } from "../../internal/fsm/services.js";
 import { StateMachine } from "../../internal/fsm/state.js";
 import { decodeEnvelope, encodeEnvelope } from "../../internal/raftnode/envelope.js";
-import { plan_tasks_per_command_max } from "../../internal/server/cluster/orchestrator.js";
+import { plan_tasks_per_command_max } from "../../internal/server/leader/plan-applier.js";
 import { pendingTask } from "../../internal/server/cluster/view.js";
 import { place } from "../../internal/scheduler/place.js";
 import { intn, SeededRng } from "../../internal/scheduler/rng.js";

@@ -12,7 +12,7 @@ export function assignmentsOf(fsm: StateMachine, node_id: string): Assignment[] 
       task_id: t.task_id,
       spec: t.spec,
       desired: t.desired,
-      grace_ms: fsm.services.get(t.service)?.spec.grace_ms ?? grace_ms_default,
+      grace_ms: t.grace_ms ?? fsm.services.get(t.service)?.spec.grace_ms ?? grace_ms_default,
     }))
     .sort((a, b) => (a.task_id < b.task_id ? -1 : 1));
 }

@@ -1,5 +1,6 @@
 // Leader-only node liveness: heartbeats kept in memory, verdicts (down / back) committed through Raft.
 import { CommandType } from "../../fsm/commands.js";
+import type { LeaderEpoch, LeaderLoop } from "../leader/leadership.js";
 import type { StateMachine } from "../../fsm/state.js";
 import type { Logger } from "../../log/logger.js";
 import type { RaftNode } from "../../raftnode/node.js";
@@ -9,7 +10,12 @@ export interface LivenessOptions {
   heartbeat_ttl_ms: number;
 }
 
-export class Liveness {
+/** How often the leader looks for silent nodes. */
+export const liveness_check_every_ms = 500;
+
+export class Liveness implements LeaderLoop {
+  readonly name = "liveness";
+  private timer: NodeJS.Timeout | undefined;
   private readonly last_ms = new Map<string, number>();
   /** When this server became leader: every node gets a full TTL from then, so a new leader kills no one at once. */
   private leader_since_ms: number | undefined;
@@ -29,14 +35,22 @@ export class Liveness {
     return true;
   }
 
-  /** Called periodically on every server; acts only on the leader. */
-  tick(is_leader: boolean, now_ms: number): void {
-    if (!is_leader) {
-      this.leader_since_ms = undefined;
-      this.last_ms.clear();
-      return;
-    }
-    this.leader_since_ms ??= now_ms;
+  /** Leadership established: every node gets a full TTL from now; checks every liveness_check_every_ms. */
+  start(_epoch: LeaderEpoch, now_ms = Date.now()): void {
+    this.leader_since_ms = now_ms;
+    this.timer = setInterval(() => this.tick(Date.now()), liveness_check_every_ms);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.leader_since_ms = undefined;
+    this.last_ms.clear();
+  }
+
+  /** Marks silent nodes down and heard-from ones back; only between start() and stop(). */
+  tick(now_ms: number): void {
+    if (this.leader_since_ms === undefined) return;
     for (const n of this.fsm.nodes.all()) {
       const last = Math.max(this.last_ms.get(n.node_id) ?? 0, this.leader_since_ms);
       const silent_ms = now_ms - last;

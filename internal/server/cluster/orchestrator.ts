@@ -1,18 +1,18 @@
 // Leader-only loop: asks the built-in frameworks what each service needs, places new tasks
-// with the scheduler, and commits the plan through Raft. One plan at a time (the plan applier),
-// so every plan is made from, and checked against, the state the previous one left.
+// with the scheduler, and submits the plan to the one plan applier (which checks it against the
+// latest state and commits it). One plan at a time: each is made from the state the last one left.
 import { CommandType, type NewTask, type PlanServiceUpdate } from "../../fsm/commands.js";
 import type { ServiceRecord } from "../../fsm/services.js";
 import type { StateMachine } from "../../fsm/state.js";
 import type { Logger } from "../../log/logger.js";
-import type { RaftNode } from "../../raftnode/node.js";
-import { checkPlan } from "../../scheduler/check-plan.js";
+import type { LeaderEpoch, LeaderLoop } from "../leader/leadership.js";
+import type { Plan, PlanOutcome, Proposer } from "../leader/plan-applier.js";
 import { orderByDrf, type RoleUsage } from "../../scheduler/drf.js";
 import { place } from "../../scheduler/place.js";
 import { SeededRng } from "../../scheduler/rng.js";
 import type { NodeView, PendingTask, Placement, Resources } from "../../scheduler/types.js";
 import { serviceWork, type ServiceWork } from "./frameworks.js";
-import { holdsResources, NodeViewCache, pendingTask } from "./view.js";
+import { holdsResources, NodeViewCache, pendingTask, withPlacements } from "./view.js";
 
 /** Re-evaluate at least this often (restart backoffs come due with no state change). */
 export const evaluate_every_ms = 1_000;
@@ -30,18 +30,23 @@ export const evaluate_gather_ms = 50;
  * next evaluation, which starts where this one stopped so that none waits behind the others.
  */
 export const evaluate_tasks_max = 4_000;
-/** New tasks per plan_apply command: bounds one Raft entry to a few hundred KiB. */
-export const plan_tasks_per_command_max = 1_000;
 /** Processes one task may run: a fork bomb stays inside its container. */
 export const task_pids_limit = 4096;
-/** Plan commands in flight at once. */
-export const plan_commands_inflight_max = 4;
 
-export class Orchestrator {
+/** Where the orchestrator's plans go: the plan applier. */
+export interface PlanSink {
+  submit(plan: Plan): Promise<PlanOutcome>;
+}
+
+export class Orchestrator implements LeaderLoop {
+  readonly name = "services";
   private timer: NodeJS.Timeout | undefined;
+  private epoch: LeaderEpoch | undefined;
   private running = false;
   private again = false;
-  private readonly rng = new SeededRng(Date.now() % 2 ** 31);
+  /** Logged when leadership starts, so that a placement replays from the log. */
+  private readonly seed: number;
+  private readonly rng: SeededRng;
   /** Placements per second, for the placement benchmark and `orch status`. */
   placed_total = 0;
   /** The service the next evaluation creates tasks for first ("": in name order from the start). */
@@ -53,27 +58,35 @@ export class Orchestrator {
 
   constructor(
     private readonly fsm: StateMachine,
-    private readonly node: RaftNode,
+    private readonly plans: PlanSink,
+    private readonly node: Proposer,
     private readonly log: Logger,
-    private readonly isLeader: () => boolean,
+    seed = Date.now() % 2 ** 31,
   ) {
     this.views = new NodeViewCache(fsm);
-  }
-
-  start(): void {
-    this.fsm.onChange((_touched, changed) => {
+    this.seed = seed;
+    this.rng = new SeededRng(seed);
+    fsm.onChange((_touched, changed) => {
       if (changed) this.poke();
     });
+  }
+
+  /** Leadership established: evaluate on every change and every evaluate_every_ms until stop(). */
+  start(epoch: LeaderEpoch): void {
+    this.epoch = epoch;
+    this.log.info("built-in services and jobs scheduling", { term: epoch.term, seed: this.seed });
     this.timer = setInterval(() => this.poke(), evaluate_every_ms);
+    this.poke();
   }
 
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.epoch = undefined;
   }
 
   poke(): void {
-    if (this.timer === undefined || !this.isLeader()) return;
+    if (this.epoch === undefined) return;
     if (this.running) {
       this.again = true;
       return;
@@ -88,7 +101,7 @@ export class Orchestrator {
         // Not inside the state machine's listener: the rest of the committed batch is applied, and
         // submissions arriving meanwhile are committed, before one evaluation covers them all.
         await new Promise<void>((resolve) => (this.backlog ? setImmediate(resolve) : setTimeout(resolve, evaluate_gather_ms)));
-        if (this.timer === undefined || !this.isLeader()) break;
+        if (this.epoch === undefined || this.epoch.signal.aborted) break;
         this.again = false;
         await this.evaluate();
       } while (this.again);
@@ -122,6 +135,7 @@ export class Orchestrator {
         owner.set(task_id, svc);
       }
     }
+    const needs = new Map(pending.map((t) => [t.task_id, t]));
     const placements = this.placeAll(pending, owner);
     // More waits: go on at once while tasks find room; when none did, the next change or tick retries.
     this.backlog = this.next_service !== "" && placements.placements.length > 0;
@@ -164,11 +178,14 @@ export class Orchestrator {
       if (placed > 0 || u.pending_reason !== svc.pending_reason || u.pending_count !== svc.pending_count || work.state !== undefined) services.push(u);
     }
 
-    const tasks: NewTask[] = placements.placements.map((p) => newTask(owner.get(p.task_id)!, p));
+    const tasks = placements.placements.map((p) => ({ task: newTask(owner.get(p.task_id)!, p), need: needs.get(p.task_id)! }));
     if (tasks.length === 0 && stops.length === 0 && services.length === 0 && forget.length === 0) return;
-    await this.commit(tasks, stops, services);
+    const outcome = await this.plans.submit({ source: this.name, tasks, stops, services });
+    this.placed_total += outcome.committed.length;
+    // Placements the applier dropped (another writer took the room) are placed again at once.
+    if (outcome.dropped.length > 0) this.again = true;
     if (forget.length > 0) await this.node.propose({ type: CommandType.tasks_forget, task_ids: forget });
-    if (tasks.length > 0) this.log.debug("plan committed", { placed: tasks.length, unplaced: placements.unplaced.length, stops: stops.length });
+    if (tasks.length > 0) this.log.debug("plan committed", { placed: outcome.committed.length, dropped: outcome.dropped.length, unplaced: placements.unplaced.length, stops: stops.length });
   }
 
   /** Places each strategy's tasks in turn; the second call sees the first call's placements. */
@@ -184,30 +201,14 @@ export class Orchestrator {
       if (tasks.length === 0) continue;
       const mine = orderByDrf(tasks, roles, clusterTotal(view));
       const r = place(view, mine, { strategy, rng: this.rng });
-      // The plan applier's check: never commit a placement the current view cannot hold.
-      const byId = new Map(mine.map((t) => [t.task_id, t]));
-      const check = checkPlan(view, r.placements.map((p) => ({ task: byId.get(p.task_id)!, node_id: p.node_id })));
-      for (const e of check.accepted) out.placements.push({ task_id: e.task.task_id, node_id: e.node_id });
+      append(out.placements, r.placements);
       append(out.unplaced, r.unplaced);
-      for (const s of check.stale) out.unplaced.push({ task_id: s.task_id, reason: s.reason });
-      if (strategies.slice(i + 1).some((s) => s.tasks.length > 0)) view = withPlacements(view, check.accepted);
-    }
-    this.placed_total += out.placements.length;
-    return out;
-  }
-
-  private async commit(tasks: NewTask[], stops: { task_id: string; message: string }[], services: PlanServiceUpdate[]): Promise<void> {
-    const chunks: NewTask[][] = [];
-    for (let i = 0; i < tasks.length; i += plan_tasks_per_command_max) chunks.push(tasks.slice(i, i + plan_tasks_per_command_max));
-    if (chunks.length === 0) chunks.push([]);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < chunks.length) {
-        const i = next++;
-        await this.node.propose({ type: CommandType.plan_apply, tasks: chunks[i]!, stops: i === 0 ? stops : [], services: i === 0 ? services : [] });
+      if (strategies.slice(i + 1).some((s) => s.tasks.length > 0)) {
+        const byId = new Map(mine.map((t) => [t.task_id, t]));
+        view = withPlacements(view, r.placements.map((p) => ({ task: byId.get(p.task_id)!, node_id: p.node_id })));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(plan_commands_inflight_max, chunks.length) }, worker));
+    }
+    return out;
   }
 }
 
@@ -231,31 +232,6 @@ function newTask(svc: ServiceRecord, p: Placement): NewTask {
     labels: { service: s.name },
   };
   return { task_id: p.task_id, service: s.name, version: svc.version, node_id: p.node_id, spec };
-}
-
-function withPlacements(view: NodeView[], entries: readonly { task: PendingTask; node_id: string }[]): NodeView[] {
-  if (entries.length === 0) return view;
-  const by = new Map<string, PendingTask[]>();
-  for (const e of entries) {
-    const list = by.get(e.node_id);
-    if (list === undefined) by.set(e.node_id, [e.task]);
-    else list.push(e.task);
-  }
-  return view.map((n) => {
-    const add = by.get(n.node_id);
-    if (add === undefined) return n;
-    const used = { cpus: n.used.cpus, memory_bytes: n.used.memory_bytes, disk_bytes: n.used.disk_bytes };
-    const ports = new Set(n.ports_used);
-    const groups = { ...n.groups };
-    for (const t of add) {
-      used.cpus += t.resources.cpus;
-      used.memory_bytes += t.resources.memory_bytes;
-      used.disk_bytes += t.resources.disk_bytes;
-      for (const p of t.host_ports) ports.add(p);
-      groups[t.group] = (groups[t.group] ?? 0) + 1;
-    }
-    return { ...n, used, ports_used: ports, groups };
-  });
 }
 
 /** What each role's running tasks hold: DRF offers the next room to the role with the smallest dominant share. */

@@ -1,4 +1,5 @@
 // Builds the scheduler's NodeView from the replicated tables: what each node holds right now.
+import { assignments_per_node_max } from "../../api/agent.js";
 import type { NodeRecord } from "../../fsm/nodes.js";
 import type { StateMachine } from "../../fsm/state.js";
 import { isTerminalState, type TaskRecord } from "../../fsm/tasks.js";
@@ -21,7 +22,8 @@ function nodeView(fsm: StateMachine, n: NodeRecord): NodeView {
   let disk_bytes = 0;
   const ports = new Set<number>();
   const groups: Record<string, number> = {};
-  for (const t of fsm.tasks.onNode(n.node_id)) {
+  const records = fsm.tasks.onNode(n.node_id);
+  for (const t of records) {
     if (!holdsResources(t)) continue;
     cpus += t.spec.cpus;
     memory_bytes += t.spec.memory_bytes;
@@ -32,7 +34,8 @@ function nodeView(fsm: StateMachine, n: NodeRecord): NodeView {
   return {
     node_id: n.node_id,
     name: n.name,
-    ready: n.status === "ready",
+    // A node whose assignment list is full (the state machine and the agent refuse more) takes nothing new.
+    ready: n.status === "ready" && records.length < assignments_per_node_max,
     total: n.resources,
     used: { cpus, memory_bytes, disk_bytes },
     attributes: n.attributes,
@@ -96,4 +99,30 @@ export function pendingTask(task_id: string, spec: ServiceSpec): PendingTask {
     host_ports: spec.ports.map((p) => p.host_port).filter((p) => p !== 0),
     constraints: parseConstraints(spec.constraints),
   };
+}
+
+/** The view with `entries` charged to their nodes (a new array; untouched nodes are shared). */
+export function withPlacements(view: NodeView[], entries: readonly { task: PendingTask; node_id: string }[]): NodeView[] {
+  if (entries.length === 0) return view;
+  const by = new Map<string, PendingTask[]>();
+  for (const e of entries) {
+    const list = by.get(e.node_id);
+    if (list === undefined) by.set(e.node_id, [e.task]);
+    else list.push(e.task);
+  }
+  return view.map((n) => {
+    const add = by.get(n.node_id);
+    if (add === undefined) return n;
+    const used = { cpus: n.used.cpus, memory_bytes: n.used.memory_bytes, disk_bytes: n.used.disk_bytes };
+    const ports = new Set(n.ports_used);
+    const groups = { ...n.groups };
+    for (const t of add) {
+      used.cpus += t.resources.cpus;
+      used.memory_bytes += t.resources.memory_bytes;
+      used.disk_bytes += t.resources.disk_bytes;
+      for (const p of t.host_ports) ports.add(p);
+      groups[t.group] = (groups[t.group] ?? 0) + 1;
+    }
+    return { ...n, used, ports_used: ports, groups };
+  });
 }

@@ -91,13 +91,16 @@ describe("role routes", () => {
     expect(JSON.stringify(fsm.roles.all())).toBe(before);
   });
 
-  it("answers 409 naming the member while some server's build does not know roles", async () => {
-    const { app, fsm } = server(null);
-    const [status, code, message] = await errorOf(await put(app, "batch", { weight: 2 }));
+  it("answers 409 naming the member while some server's build does not know roles, and a retryable 503 while one has not said", async () => {
+    const old = server(command_set_version_baseline);
+    const [status, code, message] = await errorOf(await put(old.app, "batch", { weight: 2 }));
     expect([status, code]).toEqual([409, "upgrade_needed"]);
-    expect(message).toBe(
-      `server s2 knows command-set version ${command_set_version_baseline} (it has not announced a version, so it counts as the oldest), but role_set needs ${command_set_version}: upgrade s2 and every server below ${command_set_version}, then retry`,
-    );
-    expect(fsm.roles.all()).toEqual([]);
+    expect(message).toBe(`server s2 knows command-set version ${command_set_version_baseline}, but role_set needs ${command_set_version}: upgrade s2 and every server below ${command_set_version}, then retry`);
+    expect(old.fsm.roles.all()).toEqual([]);
+    const silent = server(null);
+    const [status2, code2, message2] = await errorOf(await put(silent.app, "batch", { weight: 2 }));
+    expect([status2, code2]).toEqual([503, "version_unknown"]);
+    expect(message2).toMatch(/^server s2 has not announced its command-set version yet .*: retry in a moment; if this lasts, upgrade s2$/);
+    expect(silent.fsm.roles.all()).toEqual([]);
   });
 });

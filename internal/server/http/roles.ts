@@ -33,7 +33,7 @@ export function roleViews(fsm: StateMachine): RoleView[] {
   for (const t of fsm.tasks.all()) {
     if (isTerminalState(t.state)) continue;
     const svc = fsm.services.get(t.service);
-    const role = t.role ?? svc?.spec.role;
+    const role = t.role ?? t.framework?.role ?? svc?.spec.role;
     if (role === undefined) continue;
     const v = of(role);
     v.tasks_active += 1;
