@@ -106,7 +106,7 @@ describe("roles", () => {
 
     // As an older build wrote it: no roles table, tasks without owners.
     const { tables, rows } = decodeSnapshot(s.snapshot());
-    const { roles: _, ...old_tables } = tables;
+    const { roles: _, command_set_version_needed: _needed, ...old_tables } = tables;
     const old_tasks = old_tables.tasks.map(({ framework_id: _f, role: _r, ...task }) => task);
     const old = encodeSnapshot({ ...old_tables, tasks: old_tasks } as unknown as typeof tables, rows);
     expect(new TextDecoder().decode(old)).not.toContain('"roles"');
@@ -137,6 +137,23 @@ describe("version gate in the state machine", () => {
     expect(() => new StateMachine().apply(1, unknown_writer)).toThrow(
       `entry 1 holds command type 99, written by a newer command-set version; this server knows up to ${command_set_version}: upgrade this server`,
     );
+  });
+
+  it("an old build refuses a snapshot holding state only a newer command set reads, and keeps its own state; it takes one without", () => {
+    const { s, next } = world(command_set_version);
+    const plain = s.snapshot();
+    s.apply(next(), env({ type: CommandType.role_set, role: "batch", weight: 2 }));
+    const with_roles = s.snapshot();
+    const old = new StateMachine({ command_set_version: command_set_version_baseline });
+    old.restore(plain, 7);
+    expect(old.services.all().map((x) => x.spec.name)).toEqual(["nightly", "web"]);
+    const stops: string[] = [];
+    old.onStop((e) => stops.push(e.message));
+    expect(() => old.restore(with_roles, 8)).toThrow(CommandSetError);
+    expect(stops).toEqual([`the snapshot at index 8 holds state of command-set version ${command_set_version}; this server knows up to ${command_set_version_baseline}: upgrade this server`]);
+    expect([old.applied_index, old.services.all().length, old.roles.all().length]).toEqual([7, 2, 0]);
+    // The new build reads both.
+    new StateMachine().restore(with_roles, 8);
   });
 
   it("members keep the version they announce; an entry without one (an older build's) counts as the baseline", () => {

@@ -35,6 +35,8 @@ export interface SnapshotTables {
   frameworks_completed?: FrameworkRecord[];
   /** Absent in snapshots written before roles existed. */
   roles?: RoleRecord[];
+  /** The lowest command-set version that reads this state in full; absent: the baseline. */
+  command_set_version_needed?: number;
 }
 
 interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "members" | "members_max_id">> {
@@ -126,9 +128,20 @@ export function decodeSnapshot(data: Uint8Array): DecodedSnapshot {
   }
   if (o !== data.length) throw new Error(`fsm: snapshot has ${data.length - o} bytes after its last row`);
   for (const r of head.kv_json) rows.push(jsonRow(r));
-  const { applied_index, members, members_max_id, nodes, services, tasks, frameworks, frameworks_completed, roles } = head;
+  const { applied_index, members, members_max_id, nodes, services, tasks, frameworks, frameworks_completed, roles, command_set_version_needed } = head;
   return {
-    tables: { applied_index, members, members_max_id, nodes, services, tasks, frameworks: frameworks ?? [], frameworks_completed: frameworks_completed ?? [], roles: roles ?? [] },
+    tables: {
+      applied_index,
+      members,
+      members_max_id,
+      nodes,
+      services,
+      tasks,
+      frameworks: frameworks ?? [],
+      frameworks_completed: frameworks_completed ?? [],
+      roles: roles ?? [],
+      ...(command_set_version_needed !== undefined ? { command_set_version_needed } : {}),
+    },
     rows,
   };
 }

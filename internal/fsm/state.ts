@@ -1,6 +1,6 @@
 // The replicated state machine: applies committed commands in log order, deterministically.
 // IDs and times arrive inside commands; nothing here reads a clock or makes randomness.
-import { CommandType, command_introduced_in, command_set_version, type Command, type CommandPayloads, type Envelope } from "./commands.js";
+import { CommandType, command_introduced_in, command_set_version, command_set_version_baseline, type Command, type CommandPayloads, type Envelope } from "./commands.js";
 import {
   applyNodeRegister,
   applyNodeStatus,
@@ -229,11 +229,32 @@ export class StateMachine {
       roles: this.roles.all(),
       frameworks: this.frameworks.all(),
       frameworks_completed: [...this.frameworks.completed()],
+      command_set_version_needed: this.versionNeeded(),
     };
     return encodeSnapshot(tables, this.kv.entries());
   }
 
+  /**
+   * The lowest command-set version that reads this state in full: a server of an older one would
+   * silently drop the tables it does not know, so it refuses such a snapshot (restore) instead.
+   */
+  private versionNeeded(): number {
+    let needed = command_set_version_baseline;
+    if (this.roles.all().length > 0) needed = Math.max(needed, command_introduced_in[CommandType.role_set]);
+    const frameworks = this.frameworks.all().length > 0 || [...this.frameworks.completed()].length > 0;
+    if (frameworks || [...this.tasks.all()].some((t) => t.framework !== undefined)) needed = Math.max(needed, command_introduced_in[CommandType.framework_put]);
+    return needed;
+  }
+
   restore(data: Uint8Array, index: number): void {
+    const decoded = data.length === 0 ? undefined : decodeSnapshot(data);
+    const needed = decoded?.tables.command_set_version_needed ?? command_set_version_baseline;
+    // Checked before anything is cleared: a refused snapshot leaves the state as it was.
+    if (needed > this.command_set_version) {
+      const err = new CommandSetError(index, undefined, needed, this.command_set_version);
+      for (const l of this.stopListeners) l(err);
+      throw err;
+    }
     this.kv.clear();
     this.members.clear();
     this.nodes.clear();
@@ -246,11 +267,11 @@ export class StateMachine {
     this.orchestration_changed = false;
     this.node_generation.clear();
     this.restored_generation = ++this.generation;
-    if (data.length === 0) {
+    if (decoded === undefined) {
       for (const l of this.listeners) l(new Set(), true, index);
       return;
     }
-    const { tables, rows } = decodeSnapshot(data);
+    const { tables, rows } = decoded;
     for (const [k, e] of rows) this.kv.restoreRow(k, e);
     for (const m of tables.members) this.members.upsert(m);
     this.members.max_id = tables.members_max_id;

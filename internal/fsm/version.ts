@@ -52,18 +52,23 @@ export function proposalRefusal(
   };
 }
 
-/** A committed entry holds a command type this server does not know: it stops rather than skip it and drift from the others. */
+/**
+ * A committed entry holds a command type this server does not know, or a snapshot holds state
+ * only a newer command set reads (type undefined): it stops rather than skip it and drift from the others.
+ */
 export class CommandSetError extends Error {
   constructor(
     readonly index: number,
-    readonly type: number,
+    readonly type: number | undefined,
     readonly writer_version: number | undefined,
     readonly own_version: number,
   ) {
     super(
-      writer_version !== undefined
-        ? `entry ${index} was written by command-set version ${writer_version}; this server knows up to ${own_version}: upgrade this server (command type ${type}, ${commandTypeName(type)}, is unknown to it)`
-        : `entry ${index} holds command type ${type}, written by a newer command-set version; this server knows up to ${own_version}: upgrade this server`,
+      type === undefined
+        ? `the snapshot at index ${index} holds state of command-set version ${writer_version ?? "newer"}; this server knows up to ${own_version}: upgrade this server`
+        : writer_version !== undefined
+          ? `entry ${index} was written by command-set version ${writer_version}; this server knows up to ${own_version}: upgrade this server (command type ${type}, ${commandTypeName(type)}, is unknown to it)`
+          : `entry ${index} holds command type ${type}, written by a newer command-set version; this server knows up to ${own_version}: upgrade this server`,
     );
     this.name = "CommandSetError";
   }
