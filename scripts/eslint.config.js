@@ -1,5 +1,6 @@
 // Lint rules that enforce STYLE.md: no floating promises, no import cycles, and a
-// deterministic core (raft/, internal/fsm/) with no timers, clock, randomness or Node I/O.
+// deterministic core (raft/, internal/fsm/) with no timers, clock, randomness or Node I/O, and a
+// pure Mesos protocol layer (internal/mesos/) with no timers, clock or randomness.
 import tseslint from "typescript-eslint";
 import importX from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
@@ -68,6 +69,35 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // Mesos's protocol layer is pure: the server passes in time (ms) and random bytes, so the
+    // same call gives the same events in tests and in production. Buffer is allowed (RecordIO).
+    files: ["internal/mesos/**/*.ts"],
+    ignores: ["internal/mesos/**/*.test.ts", "internal/mesos/**/*.test-util.ts"],
+    rules: {
+      "no-restricted-globals": [
+        "error",
+        ...["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate",
+          "queueMicrotask", "Date", "process", "performance", "crypto", "fetch", "require"].map((name) => ({
+          name,
+          message: "internal/mesos is pure: time and randomness are arguments",
+        })),
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "Math", property: "random", message: "take random bytes as an argument" },
+        { object: "Date", property: "now", message: "take the time as an argument" },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='Date']", message: "take the time as an argument" },
+      ],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:*"], message: "internal/mesos does no I/O; the server wires it" }] },
       ],
     },
   },

@@ -4,6 +4,7 @@ import { exit_failure, exit_usage, UsageError } from "../../internal/cli/errors.
 import { version } from "../../internal/version.js";
 import { addr_default, ClientError } from "../../internal/client/client.js";
 import { registerDoctor } from "./doctor.js";
+import { registerFrameworks } from "./frameworks.js";
 import { registerKv } from "./kv.js";
 import { registerMembers } from "./members.js";
 import { registerServer } from "./server.js";
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerRoles(program);
   registerLogs(program);
   registerStop(program);
+  registerFrameworks(program);
   registerStatus(program);
   registerMembers(program);
   registerKv(program);

@@ -27,10 +27,12 @@ interface ServerFlags {
   logLevel?: string;
   heartbeatTtl?: string;
   heartbeatInterval?: string;
+  offerTimeout?: string;
+  frameworkHeartbeat?: string;
 }
 
 /** Keys a --config file may hold: the flags' long names. */
-const config_keys = ["name", "data-dir", "bind", "advertise", "http-port", "raft-port", "bootstrap", "join", "log-level", "heartbeat-ttl", "heartbeat-interval"] as const;
+const config_keys = ["name", "data-dir", "bind", "advertise", "http-port", "raft-port", "bootstrap", "join", "log-level", "heartbeat-ttl", "heartbeat-interval", "offer-timeout", "framework-heartbeat"] as const;
 const env_of: Record<(typeof config_keys)[number], string> = {
   name: "ORCH_NAME",
   "data-dir": "ORCH_DATA_DIR",
@@ -43,6 +45,8 @@ const env_of: Record<(typeof config_keys)[number], string> = {
   "log-level": "ORCH_LOG_LEVEL",
   "heartbeat-ttl": "ORCH_HEARTBEAT_TTL",
   "heartbeat-interval": "ORCH_HEARTBEAT_INTERVAL",
+  "offer-timeout": "ORCH_OFFER_TIMEOUT",
+  "framework-heartbeat": "ORCH_FRAMEWORK_HEARTBEAT",
 };
 
 function readConfigFile(file: string): Partial<Record<(typeof config_keys)[number], string>> {
@@ -114,6 +118,13 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
   if ((heartbeat_ttl_ms ?? heartbeat_ttl_ms_default) < 3 * (heartbeat_interval_ms ?? heartbeat_interval_ms_default)) {
     throw new UsageError("--heartbeat-ttl must be at least three heartbeat intervals, so one lost heartbeat does not mark a node down");
   }
+  const offerRaw = pick("offer-timeout", flags.offerTimeout);
+  const offer_timeout_ms = offerRaw !== undefined ? (offerRaw === "0" ? 0 : parseDuration("--offer-timeout", offerRaw)) : undefined;
+  const fwHeartbeatRaw = pick("framework-heartbeat", flags.frameworkHeartbeat);
+  const framework_heartbeat_ms = fwHeartbeatRaw !== undefined ? parseDuration("--framework-heartbeat", fwHeartbeatRaw) : undefined;
+  if (framework_heartbeat_ms !== undefined && (framework_heartbeat_ms < 1_000 || framework_heartbeat_ms % 1_000 !== 0)) {
+    throw new UsageError("--framework-heartbeat must be whole seconds, at least 1s (frameworks are told it in seconds)");
+  }
   const cap = commandSetCap(env);
   const log_level = parseLogLevel(pick("log-level", flags.logLevel) ?? "info");
   if (log_level === undefined) throw new UsageError(`--log-level ${JSON.stringify(flags.logLevel)}: use debug, info, warn or error`);
@@ -128,6 +139,8 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
     ...(join !== undefined ? { join } : {}),
     ...(heartbeat_ttl_ms !== undefined ? { heartbeat_ttl_ms } : {}),
     ...(heartbeat_interval_ms !== undefined ? { heartbeat_interval_ms } : {}),
+    ...(offer_timeout_ms !== undefined ? { offer_timeout_ms } : {}),
+    ...(framework_heartbeat_ms !== undefined ? { framework_heartbeat_ms } : {}),
     ...(cap !== undefined ? { command_set_version: cap } : {}),
     log_level,
   };
@@ -149,6 +162,8 @@ export function registerServer(program: Command): void {
     .option("--log-level <level>", "debug, info, warn or error (default: info) [ORCH_LOG_LEVEL]")
     .option("--heartbeat-ttl <duration>", "a node silent this long is down and its tasks LOST (default: 10s) [ORCH_HEARTBEAT_TTL]")
     .option("--heartbeat-interval <duration>", "how often agents heartbeat (default: 1s) [ORCH_HEARTBEAT_INTERVAL]")
+    .option("--offer-timeout <duration>", "rescind offers a framework holds this long (default: 0, never, as Mesos) [ORCH_OFFER_TIMEOUT]")
+    .option("--framework-heartbeat <duration>", "HEARTBEAT events to Mesos frameworks this often, whole seconds (default: 15s) [ORCH_FRAMEWORK_HEARTBEAT]")
     .addHelpText(
       "after",
       `

@@ -31,7 +31,7 @@ export function createOptions(spec: TaskSpec, settings: CreateSettings): Contain
     ...(spec.args === undefined ? {} : { Cmd: spec.args }),
     Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
     Labels: managedLabels(settings.node_id, spec),
-    ExposedPorts: exposed,
+    ...(spec.network === undefined || spec.network === "bridge" ? { ExposedPorts: exposed } : {}),
     Tty: false,
     OpenStdin: false,
     AttachStdout: false,
@@ -42,7 +42,7 @@ export function createOptions(spec: TaskSpec, settings: CreateSettings): Contain
       // Equal to Memory: no swap, so the limit is the limit and OOM shows up as OOM.
       MemorySwap: spec.memory_bytes,
       ...(spec.pids_limit === undefined ? {} : { PidsLimit: spec.pids_limit }),
-      PortBindings: bindings,
+      ...(spec.network === undefined || spec.network === "bridge" ? { PortBindings: bindings } : { NetworkMode: spec.network }),
       Init: settings.init,
       RestartPolicy: { Name: "no" },
       LogConfig: {

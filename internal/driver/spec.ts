@@ -74,6 +74,12 @@ export function specProblems(spec: TaskSpec): string[] {
   if (spec.command !== undefined && spec.command.length === 0) {
     problems.push("command is empty; leave it out to use the image's entrypoint");
   }
+  if (spec.network !== undefined && spec.network !== "bridge" && spec.network !== "host" && spec.network !== "none") {
+    problems.push(`network is ${JSON.stringify(spec.network)}; use "bridge", "host" or "none"`);
+  }
+  if (spec.network !== undefined && spec.network !== "bridge" && (spec.ports ?? []).length > 0) {
+    problems.push(`ports are published only on the bridge network; with network "${spec.network}" the task binds its ports itself`);
+  }
   problems.push(...envProblems(spec), ...portProblems(spec), ...labelProblems(spec));
   return problems;
 }

@@ -27,6 +27,12 @@ export interface TaskSpec {
   host_ip?: string;
   /** Extra labels; keys starting with `orch.` are reserved for the driver. */
   labels?: Record<string, string>;
+  /**
+   * The container's network: "bridge" (the default; `ports` are published on host_ip), "host"
+   * (the node's own network namespace, Mesos's DOCKER default: the task binds its ports itself),
+   * or "none".
+   */
+  network?: "bridge" | "host" | "none";
 }
 
 export type TaskState =

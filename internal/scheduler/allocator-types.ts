@@ -57,4 +57,6 @@ export interface AllocatorOptions {
   readonly rng: Rng;
   /** Prefix of offer ids, e.g. the leader's term, so ids stay unique across leaders. Default "o". */
   readonly offer_id_prefix?: string;
+  /** One offer per node (Mesos's offers are per agent) instead of one per framework per round. */
+  readonly offer_per_node?: boolean;
 }

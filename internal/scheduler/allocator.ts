@@ -56,6 +56,7 @@ interface TaskRecord {
 export class Allocator {
   private readonly rng: Rng;
   private readonly prefix: string;
+  private readonly per_node: boolean;
   private next_offer = 0;
   private readonly nodes = new Map<string, NodeRecord>();
   private readonly roles = new Map<string, RoleRecord>();
@@ -67,6 +68,7 @@ export class Allocator {
   constructor(options: AllocatorOptions) {
     this.rng = options.rng;
     this.prefix = options.offer_id_prefix ?? "o";
+    this.per_node = options.offer_per_node ?? false;
   }
 
   /** Replaces nodes and tasks wholesale, as a new leader must; frameworks stay registered. */
@@ -216,11 +218,12 @@ export class Allocator {
       const f = this.lowest(eligible, total, n.declined_by);
       if (f === undefined) continue;
       const amount = freeOf(n);
-      let rec = built.get(f.info.framework_id);
+      const key = this.per_node ? n.view.node_id : f.info.framework_id;
+      let rec = built.get(key);
       if (rec === undefined) {
         const offer_id = `${this.prefix}${++this.next_offer}`;
         rec = { offer: { offer_id, framework_id: f.info.framework_id, role: f.info.role, nodes: [] }, amounts: new Map() };
-        built.set(f.info.framework_id, rec);
+        built.set(key, rec);
         this.offers.set(offer_id, rec);
       }
       rec.amounts.set(n.view.node_id, amount);
@@ -271,6 +274,21 @@ export class Allocator {
       this.taskAdded({ task_id: t.task_id, node_id: e.node_id, role, framework_id, group: t.group, resources: t.resources, host_ports: t.host_ports });
     }
     return { accepted: checked.accepted, stale: [...stale, ...checked.stale] };
+  }
+
+  /** A decline filter ran out: the node may be offered to the framework again. */
+  undecline(framework_id: string, node_id: string): void {
+    this.nodes.get(node_id)?.declined_by.delete(framework_id);
+  }
+
+  /** Marks a node declined by a framework (a filter restored from the replicated tables). */
+  declineNode(framework_id: string, node_id: string): void {
+    this.nodes.get(node_id)?.declined_by.add(framework_id);
+  }
+
+  /** Outstanding offers, oldest first. */
+  outstanding(): Offer[] {
+    return [...this.offers.values()].map((r) => r.offer);
   }
 
   /** Returns the offer; its nodes are not offered to this framework again until they change or it revives. */

@@ -27,6 +27,9 @@ export interface ServerConfig {
   /** Agents heartbeat this often; a node silent for the TTL is down and its tasks LOST. */
   heartbeat_interval_ms?: number;
   heartbeat_ttl_ms?: number;
+  /** Mesos frameworks: offers held this long are rescinded (0: never); HEARTBEAT events this often. */
+  offer_timeout_ms?: number;
+  framework_heartbeat_ms?: number;
   /**
    * Caps the command-set version this server applies and announces (default: the build's own).
    * Hidden (ORCH_COMMAND_SET_VERSION): lets a test run a new build as if it were an older one.

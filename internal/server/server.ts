@@ -23,6 +23,7 @@ import { Liveness } from "./cluster/liveness.js";
 import { Orchestrator } from "./cluster/orchestrator.js";
 import { Leadership, type LeaderEpoch, type LeaderLoop } from "./leader/leadership.js";
 import { PlanApplier } from "./leader/plan-applier.js";
+import { FrameworkHost, framework_host_defaults } from "./leader/framework-host.js";
 import { buildApp } from "./http/app.js";
 import { kvKeyHandler } from "./http/kv.js";
 import { HttpError } from "./http/errors.js";
@@ -54,6 +55,7 @@ export class Server implements ServerView {
   readonly liveness: Liveness;
   readonly hub: AssignmentHub;
   readonly plans: PlanApplier;
+  readonly frameworks: FrameworkHost;
   readonly leadership: Leadership;
   private readonly orchestrator: Orchestrator;
 
@@ -81,8 +83,13 @@ export class Server implements ServerView {
       },
       stop: () => clearInterval(this.promotion),
     };
+    this.frameworks = new FrameworkHost(fsm, node, this.plans, log, {
+      ...framework_host_defaults,
+      ...(cfg.offer_timeout_ms !== undefined ? { offer_timeout_ms: cfg.offer_timeout_ms } : {}),
+      ...(cfg.framework_heartbeat_ms !== undefined ? { heartbeat_interval_ms: cfg.framework_heartbeat_ms } : {}),
+    });
     // Started in this order once leadership is established, stopped in reverse.
-    this.leadership = new Leadership(node, [this.plans, this.liveness, this.orchestrator, promotion], log);
+    this.leadership = new Leadership(node, [this.plans, this.liveness, this.orchestrator, this.frameworks, promotion], log);
   }
 
   private promotion: NodeJS.Timeout | undefined;

@@ -109,6 +109,27 @@ describe.concurrent("docker driver on a real engine", () => {
     expect(await getWithRetry(`http://127.0.0.1:${bound?.host_port}/`)).toBe("hello-from-orch\n");
   });
 
+  test("network host: the task shares the node's network and binds its own port (Mesos's DOCKER default)", async ({ expect }) => {
+    const driver = nodes.driver();
+    // A free port on the node's loopback, taken by the server inside the container itself.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const p = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const status = await driver.start({
+      task_id: "hostnet",
+      ...sh(`mkdir -p /www && echo host-network > /www/index.html && exec httpd -f -p 127.0.0.1:${port} -h /www`),
+      cpus: 0.25,
+      memory_bytes: 32 * mib,
+      network: "host",
+    });
+    expect(await getWithRetry(`http://127.0.0.1:${port}/`)).toBe("host-network\n");
+    const info = await nodes.docker.getContainer(status.container_id ?? "").inspect();
+    expect(info.HostConfig.NetworkMode).toBe("host");
+  });
+
   test("command, args, env and labels reach the container", async ({ expect }) => {
     const driver = nodes.driver();
     const status = await driver.start({

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { errorResponse } from "./errors.js";
 import { agentRoutes } from "./agent.js";
+import { frameworkRoutes } from "./frameworks.js";
 import { kvRoutes } from "./kv.js";
 import { memberRoutes } from "./members.js";
 import { nodeRoutes } from "./nodes.js";
@@ -34,6 +35,7 @@ export function buildApp(s: ServerView): Hono {
   nodeRoutes(app, s);
   serviceRoutes(app, s);
   taskRoutes(app, s);
+  frameworkRoutes(app, s);
   roleRoutes(app, s);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no endpoint ${c.req.method} ${c.req.path}; see the API list in README.md` } }, 404));

@@ -4,6 +4,7 @@ import type { StateMachine } from "../../fsm/state.js";
 import type { RaftNode } from "../../raftnode/node.js";
 import type { AssignmentHub } from "../cluster/hub.js";
 import type { Liveness } from "../cluster/liveness.js";
+import type { FrameworkHost } from "../leader/framework-host.js";
 
 export interface MemberStatus extends Member {
   role: "voter" | "learner";
@@ -43,6 +44,7 @@ export interface ServerView {
   readonly cluster_id: string;
   readonly liveness: Liveness;
   readonly hub: AssignmentHub;
+  readonly frameworks: FrameworkHost;
   /** True once the server began shutting down: long streams end. */
   stopping(): boolean;
   status(): StatusBody;

@@ -1,0 +1,74 @@
+// POST /api/v1/scheduler before any framework lookup: method, Content-Type, Accept, body → a valid Call or an HTTP answer.
+// Order and wording follow Mesos's Master::Http::scheduler (src/master/http.cpp).
+import { decodeCall } from "./call-decode.js";
+import { DecodeError } from "./codec.js";
+import {
+  acceptsMediaType, application_json, application_protobuf, firstHeader, mediaTypeOf, type HeaderValue,
+} from "./media-type.js";
+import { validateCall, type ValidCall } from "./valid-call.js";
+
+export interface CallRequest {
+  method: string;
+  /** Lower-case names, as Node gives them. Read: content-type, accept, mesos-stream-id. */
+  headers: Readonly<Record<string, HeaderValue>>;
+  body: string | Uint8Array;
+}
+
+export type CallRefusal = {
+  ok: false;
+  status: 400 | 405 | 406 | 415 | 501;
+  /** The response body: plain text, as Mesos sends it. */
+  message: string;
+  /** Response headers to add (`allow` on a 405). */
+  headers?: Record<string, string>;
+};
+
+export type CallAccepted = {
+  ok: true;
+  call: ValidCall;
+  /** The caller checks it against the framework's current stream (see checkStream); never set on SUBSCRIBE. */
+  stream_id: string | undefined;
+};
+
+const json_only = `orch reads scheduler calls as ${application_json} only (${application_protobuf} is not supported yet)`;
+
+export function readCallRequest(request: CallRequest): CallAccepted | CallRefusal {
+  if (request.method.toUpperCase() !== "POST") {
+    return { ok: false, status: 405, message: `405 Method Not Allowed. Expecting one of { 'POST' }, but received '${request.method}'`, headers: { allow: "POST" } };
+  }
+  const content_type = firstHeader(request.headers["content-type"]);
+  if (content_type === undefined) return { ok: false, status: 400, message: "Expecting 'Content-Type' to be present" };
+  const media_type = mediaTypeOf(content_type);
+  if (media_type !== application_json) {
+    const message = media_type === application_protobuf ? json_only : `Expecting 'Content-Type' of ${application_json}; got '${content_type}'`;
+    return { ok: false, status: 415, message };
+  }
+  const text = typeof request.body === "string" ? request.body : Buffer.from(request.body).toString("utf8");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, status: 400, message: `Failed to parse body into JSON: ${(error as Error).message}` };
+  }
+  let call;
+  try {
+    call = decodeCall(json);
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    return { ok: false, status: 400, message: `Failed to convert JSON into Call protobuf: ${error.message}` };
+  }
+  const valid = validateCall(call, (json as { type?: unknown }).type);
+  if (typeof valid === "string") return { ok: false, status: 400, message: `Failed to validate scheduler::Call: ${valid}` };
+  if (valid.type === "SUBSCRIBE" || valid.type === "RECONCILE_OPERATIONS") {
+    if (!acceptsMediaType(request.headers["accept"], application_json)) {
+      return { ok: false, status: 406, message: `Expecting 'Accept' to allow '${application_json}' (${json_only})` };
+    }
+  }
+  const stream_id = firstHeader(request.headers["mesos-stream-id"]);
+  if (valid.type === "SUBSCRIBE") {
+    if (stream_id !== undefined) return { ok: false, status: 400, message: "Subscribe calls should not include the 'Mesos-Stream-Id' header" };
+    return { ok: true, call: valid, stream_id: undefined };
+  }
+  if (valid.type === "UNKNOWN") return { ok: false, status: 501, message: "The 'UNKNOWN' call type is not implemented" };
+  return { ok: true, call: valid, stream_id };
+}
