@@ -21,14 +21,14 @@ function describeRole(r: RoleView): string {
 export function registerRoles(program: Command): void {
   const roles = program
     .command("roles")
-    .description("list roles: weight, guarantee, limit (quota) and what their tasks hold")
+    .description("list roles: weight, guarantee, limit (quota), what their tasks hold, who uses them")
     .option("--json", "print as JSON")
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const all = await clientOf(cmd).roles();
       if (o.json === true) return printJson(all);
       process.stdout.write(
         table(
-          ["ROLE", "WEIGHT", "GUARANTEE", "LIMIT", "USED", "TASKS", "SERVICES"],
+          ["ROLE", "WEIGHT", "GUARANTEE", "LIMIT", "USED", "TASKS", "SERVICES", "FRAMEWORKS"],
           all.map((r) => [
             r.role,
             String(r.weight),
@@ -37,6 +37,7 @@ export function registerRoles(program: Command): void {
             formatRoleResources(r.tasks_active === 0 ? {} : { cpus: r.used.cpus, memory_bytes: r.used.memory_bytes }),
             String(r.tasks_active),
             String(r.services),
+            String(r.frameworks.length),
           ]),
         ),
       );

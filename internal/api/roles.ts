@@ -12,13 +12,15 @@ export interface RoleView {
   guarantee: RoleResources;
   /** Resources the role's tasks may hold at most; a resource left out is not limited. */
   limit: RoleResources;
-  /** False for a role only services use: weight 1, no guarantee, no limit. */
+  /** False for a role only services, tasks or frameworks use: weight 1, no guarantee, no limit. */
   configured: boolean;
   /** What the role's active tasks hold. */
   used: { cpus: number; memory_bytes: number; disk_bytes: number };
   tasks_active: number;
   /** Running services and jobs that name the role. */
   services: number;
+  /** Registered external frameworks that subscribed with the role. */
+  frameworks: string[];
   version?: number;
   updated_at_ms?: number;
 }

@@ -50,10 +50,13 @@ describe("role routes", () => {
     expect(await res.json()).toMatchObject({ weight: 2, guarantee: { cpus: 2 }, limit: { cpus: 8 } });
     res = await put(app, "batch", { limit: null });
     expect(await res.json()).toMatchObject({ weight: 2, guarantee: { cpus: 2 }, limit: {} });
+    const info = { name: "spark", user: "u", roles: ["analytics"], multi_role: true, capabilities: [], failover_timeout_s: 60, checkpoint: false, hostname: "", principal: "", webui_url: "", labels: [] };
+    apply({ type: CommandType.framework_put, framework_id: "fw-1", info, connect: true });
     const list = (await (await app.request("/v1/roles")).json()) as { roles: RoleView[] };
-    expect(list.roles.map((r) => [r.role, r.weight, r.configured, r.services])).toEqual([
-      ["batch", 2, true, 0],
-      ["frontend", 1, false, 1],
+    expect(list.roles.map((r) => [r.role, r.weight, r.configured, r.services, r.frameworks])).toEqual([
+      ["analytics", 1, false, 0, ["fw-1"]],
+      ["batch", 2, true, 0, []],
+      ["frontend", 1, false, 1, []],
     ]);
   });
 

@@ -13,14 +13,14 @@ import type { ServerView } from "./view.js";
 
 
 function emptyView(role: string): RoleView {
-  return { role, weight: role_weight_default, guarantee: {}, limit: {}, configured: false, used: { cpus: 0, memory_bytes: 0, disk_bytes: 0 }, tasks_active: 0, services: 0 };
+  return { role, weight: role_weight_default, guarantee: {}, limit: {}, configured: false, used: { cpus: 0, memory_bytes: 0, disk_bytes: 0 }, tasks_active: 0, services: 0, frameworks: [] };
 }
 
 function configuredView(r: RoleRecord): RoleView {
   return { ...emptyView(r.role), weight: r.weight, guarantee: r.guarantee, limit: r.limit, configured: true, version: r.version, updated_at_ms: r.updated_at_ms };
 }
 
-/** Every configured role and every role a service or active task uses, by name. */
+/** Every configured role and every role a service, active task or registered framework uses, by name. */
 export function roleViews(fsm: StateMachine): RoleView[] {
   const views = new Map<string, RoleView>();
   const of = (role: string): RoleView => {
@@ -30,6 +30,7 @@ export function roleViews(fsm: StateMachine): RoleView[] {
   };
   for (const r of fsm.roles.all()) views.set(r.role, configuredView(r));
   for (const svc of fsm.services.all()) if (svc.state === "running") of(svc.spec.role).services += 1;
+  for (const f of fsm.frameworks.all()) for (const role of f.info.roles) of(role).frameworks.push(f.framework_id);
   for (const t of fsm.tasks.all()) {
     if (isTerminalState(t.state)) continue;
     const svc = fsm.services.get(t.service);
