@@ -11,6 +11,7 @@ import { parseLogLevel, streamLogger } from "../../internal/log/logger.js";
 import { formatHostPort } from "../../internal/server/peers.js";
 import { Server } from "../../internal/server/server.js";
 import { untilStopped } from "./context.js";
+import { commandSetCap, stopOnCommandSetGap } from "./server.js";
 
 interface DevFlags {
   dataDir: string;
@@ -50,6 +51,7 @@ export function registerDev(program: Command): void {
       const cpus = f.cpus !== undefined ? parseCpus("--cpus", f.cpus) : undefined;
       const memory_bytes = f.mem !== undefined ? parseBytes("--mem", f.mem) : undefined;
       const logger = streamLogger(log_level);
+      const cap = commandSetCap(process.env);
       const server = await Server.start({
         data_dir: path.join(f.dataDir, "server"),
         name: "dev",
@@ -58,6 +60,7 @@ export function registerDev(program: Command): void {
         http_port,
         raft_port,
         bootstrap: [{ name: "dev", raft_addr: formatHostPort(bind === "0.0.0.0" ? "127.0.0.1" : bind, raft_port) }],
+        ...(cap !== undefined ? { command_set_version: cap } : {}),
         logger,
       });
       let agent: Agent;
@@ -79,9 +82,13 @@ export function registerDev(program: Command): void {
       }
       process.stderr.write(`\norch dev is running: API at http://${server.http_addr}, data in ${path.resolve(f.dataDir)}\ntry: orch run --name hello busybox -- sh -c 'echo hello; sleep 3600'\n\n`);
       // Containers keep running; orch dev picks them up again at its next start.
-      await untilStopped(logger, async () => {
-        await agent.stop();
-        await server.stop();
-      });
+      await untilStopped(
+        logger,
+        async () => {
+          await agent.stop();
+          await server.stop();
+        },
+        (stop) => stopOnCommandSetGap(server, stop),
+      );
     });
 }

@@ -11,6 +11,7 @@ import { registerServer } from "./server.js";
 import { registerStatus } from "./status.js";
 import { registerLogs } from "./logs.js";
 import { registerPs } from "./ps.js";
+import { registerRoles } from "./roles.js";
 import { registerRun } from "./run.js";
 import { registerAgent } from "./agent.js";
 import { registerDev } from "./dev.js";
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   registerAgent(program);
   registerRun(program);
   registerPs(program);
+  registerRoles(program);
   registerLogs(program);
   registerStop(program);
   registerFrameworks(program);

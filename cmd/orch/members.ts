@@ -1,4 +1,5 @@
-// `orch members [remove NAME]`: the servers of the cluster with role, term, commit and applied index.
+// `orch members [remove NAME]`: the servers of the cluster with role, term, commit and applied index,
+// and the command-set version each announced (a new command type is written only once all know it).
 import type { Command } from "commander";
 import type { StatusBody } from "../../internal/server/http/view.js";
 import { clientOf, printJson, table } from "./context.js";
@@ -30,7 +31,7 @@ export function registerMembers(program: Command): void {
       }
       process.stdout.write(
         table(
-          ["NAME", "ID", "ROLE", "STATE", "TERM", "COMMIT", "APPLIED", "RAFT", "HTTP"],
+          ["NAME", "ID", "ROLE", "STATE", "TERM", "COMMIT", "APPLIED", "CMD-SET", "RAFT", "HTTP"],
           rows.map((r) => [
             r.name,
             String(r.id),
@@ -40,6 +41,8 @@ export function registerMembers(program: Command): void {
             String(r.status?.term ?? "-"),
             String(r.status?.commit_index ?? "-"),
             String(r.status?.applied_index ?? "-"),
+            // The command-set version the server announced; "-" until it does (it counts as the oldest).
+            String(r.command_set_version ?? "-"),
             r.raft_addr,
             r.http_addr === "" ? "-" : r.http_addr,
           ]),

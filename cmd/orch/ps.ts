@@ -12,7 +12,7 @@ const cut = (s: string): string => (s.length > message_chars_max ? `${s.slice(0,
 export function registerPs(program: Command): void {
   program
     .command("ps")
-    .description("list tasks: state with its reason, node, and since when")
+    .description("list tasks: owning framework and role, state with its reason, node, and since when")
     .option("-a, --all", "include ended tasks")
     .option("--service <name>", "only this service's tasks")
     .option("--node <name>", "only tasks on this node")
@@ -25,10 +25,12 @@ export function registerPs(program: Command): void {
       const now = Date.now();
       process.stdout.write(
         table(
-          ["TASK", "SERVICE", "NODE", "STATE", "SINCE", "CPUS", "MEM", "PORTS", "MESSAGE"],
+          ["TASK", "SERVICE", "FRAMEWORK", "ROLE", "NODE", "STATE", "SINCE", "CPUS", "MEM", "PORTS", "MESSAGE"],
           r.tasks.map((t) => [
             t.task_id,
             t.service,
+            t.framework_id ?? "-",
+            t.role ?? "-",
             t.node_name,
             t.state.toLowerCase(),
             ago(t.updated_at_ms, now),
@@ -43,7 +45,7 @@ export function registerPs(program: Command): void {
 
   program
     .command("services")
-    .description("list services and jobs: desired and running counts, and why tasks wait")
+    .description("list services and jobs: role, desired and running counts, and why tasks wait")
     .option("--json", "print as JSON")
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const r = await clientOf(cmd).json<{ services: ServiceView[] }>("GET", "/v1/services");
@@ -51,10 +53,11 @@ export function registerPs(program: Command): void {
       const now = Date.now();
       process.stdout.write(
         table(
-          ["NAME", "KIND", "IMAGE", "STATE", "RUNNING", "RESTARTS", "CREATED", "WAITING"],
+          ["NAME", "KIND", "ROLE", "IMAGE", "STATE", "RUNNING", "RESTARTS", "CREATED", "WAITING"],
           r.services.map((s) => [
             s.spec.name,
             s.spec.kind,
+            s.spec.role,
             s.spec.image,
             s.state,
             s.spec.kind === "job" ? `${s.completions}/${s.spec.count} done` : `${s.tasks_running}/${s.spec.count}`,

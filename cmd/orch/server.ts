@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { heartbeat_interval_ms_default, heartbeat_ttl_ms_default } from "../../internal/api/agent.js";
 import { UsageError } from "../../internal/cli/errors.js";
+import { command_set_version, command_set_version_baseline } from "../../internal/fsm/commands.js";
+import { CommandSetError } from "../../internal/fsm/version.js";
 import { parseDuration } from "../../internal/cli/units.js";
 import { parseHost, parsePort } from "../../internal/cli/flags.js";
 import { bind_address_default, data_dir_default, http_port_default, raft_port_default } from "../../internal/defaults.js";
@@ -64,6 +66,35 @@ function readConfigFile(file: string): Partial<Record<(typeof config_keys)[numbe
   return out;
 }
 
+/**
+ * ORCH_COMMAND_SET_VERSION, hidden: caps the command-set version this server applies and
+ * announces, so tests can run this build as an older one (types newer than the cap are met as unknown).
+ */
+export function commandSetCap(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env["ORCH_COMMAND_SET_VERSION"];
+  if (raw === undefined || raw === "") return undefined;
+  const v = Number(raw);
+  if (!/^\d+$/.test(raw) || v < command_set_version_baseline || v > command_set_version) {
+    throw new UsageError(`ORCH_COMMAND_SET_VERSION=${raw}: give a whole number from ${command_set_version_baseline} to ${command_set_version} (this build's)`);
+  }
+  return v;
+}
+
+/**
+ * A server that meets a log entry of a command type its build does not know stops (exit code 1)
+ * with the message saying which version wrote it; restarted on a newer build it goes on from there.
+ */
+export function stopOnCommandSetGap(server: Server, stop: (why: string) => void): void {
+  const onGap = (err: CommandSetError): void => {
+    process.exitCode = 1;
+    process.stderr.write(`orch server ${server.meta.name}: ${err.message}\n`);
+    stop(err.message);
+  };
+  server.fsm.onStop((err) => setImmediate(() => onGap(err)));
+  // The entry may have been met while the server started, before the listener was there.
+  if (server.node.failed instanceof CommandSetError) onGap(server.node.failed);
+}
+
 /** Flag, then ORCH_ environment variable, then config file; the rest the server resolves. */
 export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv): Omit<ServerOptions, "logger"> & { log_level: LogLevel } {
   const file = flags.config !== undefined ? readConfigFile(flags.config) : {};
@@ -94,6 +125,7 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
   if (framework_heartbeat_ms !== undefined && (framework_heartbeat_ms < 1_000 || framework_heartbeat_ms % 1_000 !== 0)) {
     throw new UsageError("--framework-heartbeat must be whole seconds, at least 1s (frameworks are told it in seconds)");
   }
+  const cap = commandSetCap(env);
   const log_level = parseLogLevel(pick("log-level", flags.logLevel) ?? "info");
   if (log_level === undefined) throw new UsageError(`--log-level ${JSON.stringify(flags.logLevel)}: use debug, info, warn or error`);
   return {
@@ -109,6 +141,7 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
     ...(heartbeat_interval_ms !== undefined ? { heartbeat_interval_ms } : {}),
     ...(offer_timeout_ms !== undefined ? { offer_timeout_ms } : {}),
     ...(framework_heartbeat_ms !== undefined ? { framework_heartbeat_ms } : {}),
+    ...(cap !== undefined ? { command_set_version: cap } : {}),
     log_level,
   };
 }
@@ -143,7 +176,10 @@ Examples:
       const opts = compileServerOptions(flags, process.env);
       const logger = streamLogger(opts.log_level);
       const server = await Server.start({ ...opts, logger });
-      await untilStopped(logger, () => server.stop(), (stop) => server.onRemoved(() => stop("this server was removed from the cluster")));
+      await untilStopped(logger, () => server.stop(), (stop) => {
+        server.onRemoved(() => stop("this server was removed from the cluster"));
+        stopOnCommandSetGap(server, stop);
+      });
       logger.info(`server ${server.meta.name} at ${server.http_addr} stopped`);
     });
 }

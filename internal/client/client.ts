@@ -1,4 +1,5 @@
 // The typed HTTP client the CLI and the tests use: tries each server address in turn.
+import type { RoleChange, RoleView } from "../api/roles.js";
 
 /** Bound on one request, end to end. */
 export const client_timeout_ms = 15_000;
@@ -51,8 +52,9 @@ export class Client {
   constructor(readonly addrs: readonly string[]) {}
 
   /**
-   * Sends to each address in turn. A 503 "no_leader" (the request was not applied) is tried on
-   * the next server, then again after a pause, for up to no_leader_retry_ms; other answers return.
+   * Sends to each address in turn. A 503 "no_leader" or "version_unknown" (the request was not
+   * applied) is tried on the next server, then again after a pause, for up to no_leader_retry_ms;
+   * other answers return.
    */
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const deadline = Date.now() + no_leader_retry_ms;
@@ -61,9 +63,15 @@ export class Client {
       const { res, reachable } = await this.once(method, path, opts);
       if (res.status !== 503 || Date.now() > deadline) return res;
       const body = await res.clone().json().catch(() => null) as { error?: { code?: string } } | null;
-      if (body?.error?.code !== "no_leader") return res;
+      const code = body?.error?.code;
+      // version_unknown: a server has not announced its command-set version yet (it just started).
+      if (code !== "no_leader" && code !== "version_unknown") return res;
       if (!told) {
-        this.onWaiting?.(`no leader yet: ${reachable} of ${this.addrs.length} server${this.addrs.length === 1 ? "" : "s"} reachable; retrying…`);
+        this.onWaiting?.(
+          code === "no_leader"
+            ? `no leader yet: ${reachable} of ${this.addrs.length} server${this.addrs.length === 1 ? "" : "s"} reachable; retrying…`
+            : "waiting for every server to announce its command-set version; retrying…",
+        );
         told = true;
       }
       await new Promise((r) => setTimeout(r, no_leader_pause_ms));
@@ -112,6 +120,16 @@ export class Client {
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.request(method, path, opts);
     return (await readJson(res)) as T;
+  }
+
+  /** Every configured role and every role a service uses, with what its tasks hold. */
+  async roles(): Promise<RoleView[]> {
+    return (await this.json<{ roles: RoleView[] }>("GET", "/v1/roles")).roles;
+  }
+
+  /** Changes a role's weight, guarantee or limit (fields left out are kept; null clears); answers the role as it now is. */
+  setRole(role: string, change: RoleChange): Promise<RoleView> {
+    return this.json<RoleView>("PUT", `/v1/roles/${encodeURIComponent(role)}`, { json: change });
   }
 }
 

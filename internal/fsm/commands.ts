@@ -5,6 +5,7 @@ import type { RegisterRequest, StatusUpdate } from "../api/agent.js";
 import type { TaskSpec } from "../driver/types.js";
 import type { DeclineFilter, FrameworkInfoRecord } from "./frameworks.js";
 import type { NodeStatus } from "./nodes.js";
+import type { RoleResources } from "./roles.js";
 import type { FrameworkTask } from "./tasks.js";
 import type { ServiceSpec, ServiceState } from "./services.js";
 
@@ -28,8 +29,51 @@ export const CommandType = {
   framework_decline: 17,
   framework_ack: 18,
   task_kill: 19,
+  role_set: 20,
 } as const;
 export type CommandType = (typeof CommandType)[keyof typeof CommandType];
+
+/**
+ * The command-set version that introduced each type. Servers announce the version they know
+ * (member_update); a server proposes a type only when every member knows it, and a server that
+ * meets a type newer than its own version stops (state.ts) instead of skipping it. A new type
+ * takes the next version; a payload change old servers would misread takes one too.
+ * 12 is the baseline: every type an orch build knew before servers announced versions.
+ */
+export const command_introduced_in: { readonly [T in CommandType]: number } = {
+  [CommandType.kv_put]: 12,
+  [CommandType.kv_delete]: 12,
+  [CommandType.member_update]: 12,
+  [CommandType.node_register]: 12,
+  [CommandType.node_status]: 12,
+  [CommandType.task_status]: 12,
+  [CommandType.service_put]: 12,
+  [CommandType.service_stop]: 12,
+  [CommandType.service_scale]: 12,
+  [CommandType.plan_apply]: 12,
+  [CommandType.task_stop]: 12,
+  [CommandType.tasks_forget]: 12,
+  [CommandType.framework_put]: 13,
+  [CommandType.framework_disconnect]: 13,
+  [CommandType.framework_remove]: 13,
+  [CommandType.framework_suppress]: 13,
+  [CommandType.framework_decline]: 13,
+  [CommandType.framework_ack]: 13,
+  [CommandType.task_kill]: 13,
+  [CommandType.role_set]: 13,
+};
+
+/** What a member that never announced a version (an older build, or a new member not yet heard from) is taken to know. */
+export const command_set_version_baseline = 12;
+
+/** The command-set version of this build: the newest version any of its types was introduced in. */
+export const command_set_version: number = Math.max(...Object.values(command_introduced_in));
+
+/** The type's name in the enum ("role_set"), for messages. */
+export function commandTypeName(type: number): string {
+  for (const [name, t] of Object.entries(CommandType)) if (t === type) return name;
+  return `type ${type}`;
+}
 
 /** A task the plan applier places: made complete on the leader, applied as given. */
 export interface NewTask {
@@ -64,7 +108,14 @@ export interface CommandPayloads {
   };
   [CommandType.kv_delete]: { key: string; cas?: number };
   /** A server announces the addresses it serves on (kept beside Raft membership). */
-  [CommandType.member_update]: { id: number; name: string; raft_addr: string; http_addr: string };
+  [CommandType.member_update]: {
+    id: number;
+    name: string;
+    raft_addr: string;
+    http_addr: string;
+    /** The command-set version the server's build knows; absent in entries older builds wrote (the baseline). */
+    command_set_version?: number;
+  };
   [CommandType.node_register]: RegisterRequest;
   /** The leader's liveness verdict; `down` makes the node's active tasks LOST. */
   [CommandType.node_status]: { node_id: string; status: NodeStatus; reason: string };
@@ -91,6 +142,12 @@ export interface CommandPayloads {
   [CommandType.framework_ack]: { framework_id: string; task_id: string; uuid: string };
   /** KILL: stop one task, with the grace its kill policy gives (else the task's own). */
   [CommandType.task_kill]: { task_id: string; grace_ms?: number; message: string };
+  /**
+   * Sets a role's weight, guarantee or limit; an absent field keeps its current value, a null
+   * one clears it (no guarantee, no limit). Checked at the HTTP edge; the handler re-checks
+   * guarantee <= limit against the merged record.
+   */
+  [CommandType.role_set]: { role: string; weight?: number; guarantee?: RoleResources | null; limit?: RoleResources | null };
 }
 
 export type Command = { [T in CommandType]: { type: T } & CommandPayloads[T] }[CommandType];

@@ -11,6 +11,7 @@ import { hasLoneSurrogate, type KvEntry } from "./kv.js";
 import type { FrameworkRecord } from "./frameworks.js";
 import type { Member } from "./members.js";
 import type { NodeRecord } from "./nodes.js";
+import type { RoleRecord } from "./roles.js";
 import type { ServiceRecord } from "./services.js";
 import type { TaskRecord } from "./tasks.js";
 
@@ -32,6 +33,10 @@ export interface SnapshotTables {
   /** Absent in snapshots written before frameworks existed. */
   frameworks?: FrameworkRecord[];
   frameworks_completed?: FrameworkRecord[];
+  /** Absent in snapshots written before roles existed. */
+  roles?: RoleRecord[];
+  /** The lowest command-set version that reads this state in full; absent: the baseline. */
+  command_set_version_needed?: number;
 }
 
 interface Format1 extends Partial<Omit<SnapshotTables, "applied_index" | "members" | "members_max_id">> {
@@ -123,8 +128,22 @@ export function decodeSnapshot(data: Uint8Array): DecodedSnapshot {
   }
   if (o !== data.length) throw new Error(`fsm: snapshot has ${data.length - o} bytes after its last row`);
   for (const r of head.kv_json) rows.push(jsonRow(r));
-  const { applied_index, members, members_max_id, nodes, services, tasks, frameworks, frameworks_completed } = head;
-  return { tables: { applied_index, members, members_max_id, nodes, services, tasks, frameworks: frameworks ?? [], frameworks_completed: frameworks_completed ?? [] }, rows };
+  const { applied_index, members, members_max_id, nodes, services, tasks, frameworks, frameworks_completed, roles, command_set_version_needed } = head;
+  return {
+    tables: {
+      applied_index,
+      members,
+      members_max_id,
+      nodes,
+      services,
+      tasks,
+      frameworks: frameworks ?? [],
+      frameworks_completed: frameworks_completed ?? [],
+      roles: roles ?? [],
+      ...(command_set_version_needed !== undefined ? { command_set_version_needed } : {}),
+    },
+    rows,
+  };
 }
 
 function jsonRow([k, e]: JsonRow): [string, KvEntry] {
@@ -142,6 +161,7 @@ function decodeFormat1(data: Uint8Array): DecodedSnapshot {
       nodes: body.nodes ?? [],
       services: body.services ?? [],
       tasks: body.tasks ?? [],
+      roles: body.roles ?? [],
     },
     rows: body.kv.map(jsonRow),
   };

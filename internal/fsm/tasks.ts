@@ -44,6 +44,13 @@ export interface TaskRecord {
   version: number;
   node_id: string;
   spec: TaskSpec;
+  /**
+   * Who owns the task, for every task alike: the framework ("services" or "jobs" for the built-in
+   * ones, the framework id for an external one) and the role it runs under. Recorded when it is
+   * placed (fsm/owners.ts); absent only when its service or framework was unknown then.
+   */
+  framework_id?: string;
+  role?: string;
   desired: "running" | "stopped";
   state: TaskState;
   reason: TaskEvent["reason"];

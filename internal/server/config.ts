@@ -30,6 +30,11 @@ export interface ServerConfig {
   /** Mesos frameworks: offers held this long are rescinded (0: never); HEARTBEAT events this often. */
   offer_timeout_ms?: number;
   framework_heartbeat_ms?: number;
+  /**
+   * Caps the command-set version this server applies and announces (default: the build's own).
+   * Hidden (ORCH_COMMAND_SET_VERSION): lets a test run a new build as if it were an older one.
+   */
+  command_set_version?: number;
 }
 
 /** What flags, environment and config file gave; unset fields come from the data folder or defaults. */

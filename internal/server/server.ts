@@ -13,7 +13,7 @@ import type { Member } from "../fsm/members.js";
 import { StateMachine } from "../fsm/state.js";
 import type { Logger } from "../log/logger.js";
 import { NodeError } from "../raftnode/errors.js";
-import { RaftNode } from "../raftnode/node.js";
+import type { RaftNode } from "../raftnode/node.js";
 import type { ConfChange } from "../../raft/index.js";
 import { Transport } from "../transport/index.js";
 import { LevelStorage } from "../../storage/level.js";
@@ -30,6 +30,7 @@ import { mesosSchedulerHandler } from "./http/mesos-scheduler.js";
 import { HttpError } from "./http/errors.js";
 import type { JoinRequest, JoinResponse, MemberStatus, ServerView, StatusBody } from "./http/view.js";
 import { joinCluster } from "./join.js";
+import { GatedRaftNode } from "./version-gate.js";
 import { isServerMeta, type ServerMeta } from "./meta.js";
 import { bootstrapIds, clusterIdOf, formatHostPort, parseHostPort } from "./peers.js";
 
@@ -125,9 +126,9 @@ export class Server implements ServerView {
       const { meta, peersHint } = await identify(cfg, storage, stored);
       const t = new Transport({ cluster_id: meta.cluster_id, node_id: meta.node_id, listen_host: cfg.bind, listen_port: cfg.raft_port, logger: log });
       transport = t;
-      const fsm = new StateMachine();
+      const fsm = new StateMachine(cfg.command_set_version !== undefined ? { command_set_version: cfg.command_set_version } : {});
       const ref: { server?: Server; app?: Hono; kvKey?: (req: IncomingMessage, res: ServerResponse) => boolean; mesos?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
-      const node = new RaftNode({
+      const node = new GatedRaftNode({
         id: meta.node_id,
         storage,
         fsm,
@@ -392,10 +393,11 @@ export class Server implements ServerView {
   private async announceHttp(): Promise<void> {
     const me = this.fsm.members.get(this.meta.node_id);
     if (this.announcing || me === undefined || this.node.leader() === 0) return;
-    if (me.http_addr === this.http_addr && me.raft_addr === this.raft_addr) return;
+    const version = this.fsm.command_set_version;
+    if (me.http_addr === this.http_addr && me.raft_addr === this.raft_addr && me.command_set_version === version) return;
     this.announcing = true;
     try {
-      await this.node.propose({ type: CommandType.member_update, id: me.id, name: this.meta.name, raft_addr: this.raft_addr, http_addr: this.http_addr });
+      await this.node.propose({ type: CommandType.member_update, id: me.id, name: this.meta.name, raft_addr: this.raft_addr, http_addr: this.http_addr, command_set_version: version });
     } catch (err) {
       this.log.debug("address announcement not committed yet", { error: err instanceof Error ? err.message : String(err) });
     } finally {

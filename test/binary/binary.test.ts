@@ -34,7 +34,7 @@ describe("orch executable", () => {
     expect(r.code).toBe(0);
     // Exactly the commands that are built (each has its own tests): none pretends to work.
     const listed = [...r.stdout.slice(r.stdout.indexOf("Commands:")).matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]);
-    expect(listed).toEqual(["dev", "server", "agent", "run", "ps", "services", "nodes", "logs", "stop", "scale", "inspect", "status", "members", "kv", "doctor", "completion", "version", "help"]);
+    expect(listed).toEqual(["dev", "server", "agent", "run", "ps", "services", "nodes", "roles", "logs", "stop", "scale", "inspect", "frameworks", "status", "members", "kv", "doctor", "completion", "version", "help"]);
   });
 
   it("doctor --json opens a LevelDB with the embedded addon and talks to Docker", async () => {

@@ -57,6 +57,8 @@ beforeAll(async () => {
   const mem = 16 * 1024 * 1024;
   await call("POST", "/v1/services", { name: "fz-web", image: "busybox:latest", count: 2, cpus: 0.1, memory_bytes: mem, command: ["mock", JSON.stringify({ output: [{ stream: "stdout", text: "fuzz" }] })] });
   await call("POST", "/v1/services", { name: "fz-job", kind: "job", image: "busybox:latest", cpus: 0.1, memory_bytes: mem, command: ["mock", JSON.stringify({ run_ms: 10, exit_code: 0 })] });
+  // Refused (409) until the server has announced its command-set version, a moment after it starts.
+  await until("the role to be set", () => call("PUT", "/v1/roles/fz-role", { weight: 2, guarantee: { cpus: 1 }, limit: { cpus: 4, memory_bytes: 1024 ** 3 } }).catch(() => undefined));
   const tasks = await until("fz-web running twice and fz-job finished", async () => {
     const { tasks } = await getJson<{ tasks: TaskLite[] }>(base, "/v1/tasks?all");
     const web = tasks.filter((x) => x.service === "fz-web" && x.state === "RUNNING");
@@ -76,6 +78,7 @@ beforeAll(async () => {
     service: "fz-web",
     task_ids: tasks.map((x) => x.task_id),
     job: "fz-job",
+    role: "fz-role",
     kv_key: "fz/a",
     kv_modify_index: put["modify_index"] as number,
   };

@@ -46,6 +46,8 @@ function endpoints(r: Prng, t: Target): Endpoint[] {
     { method: "GET", path: `/v1/tasks/${enc(task)}/logs`, allowed: log_params },
     { method: "GET", path: "/v1/nodes", allowed: ["stale"] },
     { method: "GET", path: `/v1/nodes/${enc(r.chance(0.5) ? t.node_id : t.node_name)}`, allowed: ["stale"] },
+    { method: "GET", path: "/v1/roles", allowed: ["stale"] },
+    { method: "PUT", path: `/v1/roles/${t.role}`, allowed: [], body: { weight: 3 } },
   ];
 }
 
@@ -133,6 +135,8 @@ export function badMethod(r: Prng, t: Target): FuzzRequest {
     [`/v1/tasks/${task}/logs`, ["GET"]],
     ["/v1/nodes", ["GET"]],
     [`/v1/nodes/${enc(t.node_id)}`, ["GET"]],
+    ["/v1/roles", ["GET"]],
+    [`/v1/roles/${t.role}`, ["PUT"]],
   ];
   const [path, allowed] = r.pick(routes);
   const method = r.pick(methods.filter((m) => !allowed.includes(m)));
@@ -144,7 +148,7 @@ export function unknownPath(r: Prng, t: Target): FuzzRequest {
   const task = enc(r.pick(t.task_ids));
   const path = r.pick([
     () => r.pick(["/", "/v1", "/v1/", "/v2/health", "/v1/healthz", "/v1/health/", "/v1/health/x", "/V1/health", "/v1/HEALTH", "/v1/kv/", "/v1/services/", "/v1/tasks/", "/v1/nodes/", "/v1/members/", "/.env", "/favicon.ico"]),
-    () => r.pick([`/v1/services/${t.service}/`, `/v1/services/${t.service}/x`, `/v1/services/${t.service}/scale/x`, `/v1/tasks/${task}/logs/x`, `/v1/tasks/${task}/x`, `/v1/nodes/${enc(t.node_id)}/x`, `/v1/members/${t.member_name}/x`]),
+    () => r.pick([`/v1/services/${t.service}/`, `/v1/services/${t.service}/x`, `/v1/services/${t.service}/scale/x`, `/v1/tasks/${task}/logs/x`, `/v1/tasks/${task}/x`, `/v1/nodes/${enc(t.node_id)}/x`, `/v1/members/${t.member_name}/x`, `/v1/roles/${t.role}/x`, "/v1/roles/"]),
     () => r.pick(["/v1/agent", "/v1/agent/", "/v1/agent/x", "/v1/agent/register/x", `/v1/agent/tasks/${task}/logs`]),
     () => `/v1/${enc(`zz${oddString(r)}`)}`,
     () => `/${enc(`zz${oddString(r)}`)}${r.chance(0.5) ? "/x" : ""}`,
@@ -167,6 +171,7 @@ export function oddValidRead(r: Prng): FuzzRequest {
     () => ["/v1/services", some(["stale"])],
     () => ["/v1/nodes", some(["stale"])],
     () => ["/v1/members", some(["stale"])],
+    () => ["/v1/roles", some(["stale"])],
     () => [r.pick(["/v1/health", "/v1/status"]), [[`zz${oddString(r)}`, v()]]],
   ])();
   return { gen: `valid-read.${path.slice(4)}`, port: "server", method: "GET", path: path + query(pairs), expect: [200] };

@@ -4,6 +4,7 @@ import { assignmentsQuery, heartbeat, registerField, status } from "./gen-agent-
 import { agentPort } from "./gen-agent-port.js";
 import { jsonContentType, jsonDeep, jsonMalformed, jsonNotObject, jsonTooLarge, membersJoin, membersRemove, scale } from "./gen-json.js";
 import { kvDelete, kvGet, kvList, kvPut, kvTooLarge } from "./gen-kv.js";
+import { roleField, roleOverLimit, roleShape } from "./gen-role.js";
 import { serviceField, serviceJobCount, serviceUnknownField } from "./gen-service.js";
 import { badMethod, oddValidRead, taskLogsQuery, unknownIdRequest, unknownPath, unknownQuery } from "./gen-routes.js";
 import type { FuzzRequest } from "./send.js";
@@ -21,6 +22,9 @@ const plan: readonly [Generator, number][] = [
   [serviceField, 14],
   [serviceUnknownField, 2],
   [serviceJobCount, 1],
+  [roleField, 5],
+  [roleOverLimit, 1],
+  [roleShape, 2],
   [registerField, 6],
   [heartbeat, 2],
   [status, 6],

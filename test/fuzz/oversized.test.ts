@@ -28,6 +28,7 @@ const routes: readonly Route[] = [
   { port: "server", method: "POST", path: "/v1/services", content_type: "application/json", expect: [413] },
   { port: "server", method: "POST", path: "/v1/services/nothing-here/scale", content_type: "application/json", expect: [413] },
   { port: "server", method: "POST", path: "/v1/members", content_type: "application/json", expect: [413] },
+  { port: "server", method: "PUT", path: "/v1/roles/oversized", content_type: "application/json", expect: [413] },
   { port: "server", method: "POST", path: "/v1/agent/register", content_type: "application/json", expect: [413] },
   { port: "server", method: "POST", path: "/v1/agent/heartbeat", content_type: "application/json", expect: [413] },
   { port: "server", method: "POST", path: "/v1/agent/status", content_type: "application/json", expect: [413] },

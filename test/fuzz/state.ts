@@ -8,6 +8,7 @@ export interface Snapshot {
   tasks: unknown;
   nodes: unknown;
   members: unknown;
+  roles: unknown;
   cluster: unknown;
 }
 
@@ -35,6 +36,7 @@ export async function snapshot(base: string): Promise<Snapshot> {
     nodes: await getJson(base, "/v1/nodes"),
     // match_index is the leader's replication progress: it moves with every write, refused or not.
     members: status.members.map(({ match_index: _, ...m }) => m),
+    roles: await getJson(base, "/v1/roles"),
     cluster: { cluster_id: status.cluster_id, leader: status.leader?.id ?? null },
   };
 }

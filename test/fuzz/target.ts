@@ -14,6 +14,8 @@ export interface Target {
   task_ids: readonly string[];
   /** A finished job: scaling it is refused. */
   job: string;
+  /** A configured role: weight 2, guarantee cpus 1, limit cpus 4 and 1 GiB. */
+  role: string;
   kv_key: string;
   kv_modify_index: number;
 }

@@ -71,12 +71,12 @@ export class TestCluster {
     return names.map((n) => `${n}=127.0.0.1:${this.servers.get(n)!.raft_port}`).join(",");
   }
 
-  /** Starts `orch server` with the given extra flags (plus fast timing for tests). */
-  start(s: ServerProc, args: string[]): ChildProcess {
+  /** Starts `orch server` with the given extra flags (plus fast timing for tests) and extra environment. */
+  start(s: ServerProc, args: string[], env: Record<string, string> = {}): ChildProcess {
     const out = createWriteStream(s.log, { flags: "a" });
     this.logs.push(out);
     const proc = spawn(this.binary ?? requireBinary(), ["server", "--data-dir", s.data_dir, ...args], {
-      env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir() },
+      env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     proc.stdout?.pipe(out, { end: false });
@@ -85,8 +85,8 @@ export class TestCluster {
     return proc;
   }
 
-  startNew(s: ServerProc, extra: string[]): ChildProcess {
-    return this.start(s, ["--name", s.name, "--bind", "127.0.0.1", "--http-port", String(s.http_port), "--raft-port", String(s.raft_port), ...extra]);
+  startNew(s: ServerProc, extra: string[], env: Record<string, string> = {}): ChildProcess {
+    return this.start(s, ["--name", s.name, "--bind", "127.0.0.1", "--http-port", String(s.http_port), "--raft-port", String(s.raft_port), ...extra], env);
   }
 
   async bootstrap(names: string[], extra: string[] = []): Promise<void> {

@@ -6,6 +6,7 @@ import { frameworkRoutes } from "./frameworks.js";
 import { kvRoutes } from "./kv.js";
 import { memberRoutes } from "./members.js";
 import { nodeRoutes } from "./nodes.js";
+import { roleRoutes } from "./roles.js";
 import { serviceRoutes } from "./services.js";
 import { taskRoutes } from "./tasks.js";
 import { leaderRef, type ServerView } from "./view.js";
@@ -35,6 +36,7 @@ export function buildApp(s: ServerView): Hono {
   serviceRoutes(app, s);
   taskRoutes(app, s);
   frameworkRoutes(app, s);
+  roleRoutes(app, s);
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: `no endpoint ${c.req.method} ${c.req.path}; see the API list in README.md` } }, 404));
   app.onError((err, c) => errorResponse(c, err, leader));
