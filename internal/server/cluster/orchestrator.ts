@@ -3,6 +3,7 @@
 // latest state and commits it). One plan at a time: each is made from the state the last one left.
 import { CommandType, type NewTask, type PlanServiceUpdate } from "../../fsm/commands.js";
 import type { ServiceRecord } from "../../fsm/services.js";
+import { role_weight_default } from "../../fsm/roles.js";
 import type { StateMachine } from "../../fsm/state.js";
 import type { Logger } from "../../log/logger.js";
 import type { LeaderEpoch, LeaderLoop } from "../leader/leadership.js";
@@ -247,8 +248,8 @@ function roleUsage(fsm: StateMachine): Map<string, RoleUsage> {
       held.set(svc.spec.role, h);
     }
   }
-  // Every role weighs 1 until roles get configurable weights.
-  return new Map([...held].map(([role, allocated]) => [role, { weight: 1, allocated }]));
+  // Weights from `orch roles set` (1 when a role was never configured).
+  return new Map([...held].map(([role, allocated]) => [role, { weight: fsm.roles.get(role)?.weight ?? role_weight_default, allocated }]));
 }
 
 function clusterTotal(view: readonly NodeView[]): Resources {

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { CommandType, type NewTask } from "../../fsm/commands.js";
 import type { FrameworkUpdate } from "../../fsm/framework-handlers.js";
 import type { FrameworkRecord } from "../../fsm/frameworks.js";
+import { role_weight_default } from "../../fsm/roles.js";
 import type { ApplyResult, StateMachine } from "../../fsm/state.js";
 import { isTerminalState, type TaskRecord } from "../../fsm/tasks.js";
 import type { Logger } from "../../log/logger.js";
@@ -473,7 +474,11 @@ export class FrameworkHost implements LeaderLoop {
 
   private register(a: Allocator, f: FrameworkRecord): void {
     this.sendRescinds(a.removeFramework(f.framework_id));
-    a.addFramework({ framework_id: f.framework_id, role: f.info.roles[0] ?? "*", weight: 1 });
+    const role = f.info.roles[0] ?? "*";
+    // The allocator keeps one weight per role while frameworks of it are registered: a weight
+    // changed by `orch roles set` applies once they all re-register (or at the next leader).
+    const held = a.shares().find((r) => r.role === role && this.subs.size > 0 && [...this.subs.keys()].some((id) => id !== f.framework_id && this.fsm.frameworks.get(id)?.info.roles[0] === role));
+    a.addFramework({ framework_id: f.framework_id, role, weight: held?.weight ?? this.fsm.roles.get(role)?.weight ?? role_weight_default });
     if (f.info.roles.length > 0 && f.info.roles.every((r) => f.suppressed_roles.includes(r))) a.suppress(f.framework_id);
     const now = Date.now();
     for (const x of f.filters) if (x.until_ms > now) a.declineNode(f.framework_id, x.node_id);
