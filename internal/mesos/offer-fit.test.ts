@@ -1,6 +1,6 @@
 // ACCEPT against its offers: same agent, same role, and tasks taking from what the earlier ones left.
 import { describe, expect, it } from "vitest";
-import { OfferPool, offersProblem } from "./offer-fit.js";
+import { OfferPool, offersProblem, taskAgentProblem } from "./offer-fit.js";
 import { planAccept } from "./accept-plan.js";
 import type { Offer } from "./types-framework.js";
 import type { Resource } from "./types-resource.js";
@@ -22,6 +22,13 @@ describe("offersProblem", () => {
     );
     expect(offersProblem([offer("o1", "a1", [], "x"), offer("o2", "a1", [], "y")], "fw")).toMatch(/^Aggregated offers must be allocated to the same role/);
     expect(offersProblem([offer("o1"), offer("o2")], "fw")).toBeNull();
+  });
+});
+
+describe("taskAgentProblem", () => {
+  it("refuses a task naming another agent than its offers'", () => {
+    expect(taskAgentProblem({ agent_id: { value: "a2" } }, "a1")).toBe("Task uses invalid agent a2 while agent a1 is expected");
+    expect(taskAgentProblem({ agent_id: { value: "a1" } }, "a1")).toBeNull();
   });
 });
 
