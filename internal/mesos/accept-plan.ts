@@ -33,3 +33,21 @@ export function planAccept(operations: readonly OfferOperation[]): AcceptPlan {
   });
   return plan;
 }
+
+/**
+ * The status each task of an ACCEPT gets when its offers are invalid (unknown, rescinded, used,
+ * another framework's): TASK_LOST, or TASK_DROPPED for PARTITION_AWARE frameworks (master.cpp).
+ */
+export function invalidOffersStatus(problem: string, partition_aware: boolean): {
+  state: "TASK_LOST" | "TASK_DROPPED";
+  source: "SOURCE_MASTER";
+  reason: "REASON_INVALID_OFFERS";
+  message: string;
+} {
+  return {
+    state: partition_aware ? "TASK_DROPPED" : "TASK_LOST",
+    source: "SOURCE_MASTER",
+    reason: "REASON_INVALID_OFFERS",
+    message: `Task launched with invalid offers: ${problem}`,
+  };
+}

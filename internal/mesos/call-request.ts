@@ -30,7 +30,7 @@ export type CallAccepted = {
   stream_id: string | undefined;
 };
 
-const json_only = `orch reads scheduler calls as ${application_json} only (${application_protobuf} is not supported yet)`;
+const protobuf_later = `${application_protobuf} is not supported yet`;
 
 export function readCallRequest(request: CallRequest): CallAccepted | CallRefusal {
   if (request.method.toUpperCase() !== "POST") {
@@ -40,7 +40,10 @@ export function readCallRequest(request: CallRequest): CallAccepted | CallRefusa
   if (content_type === undefined) return { ok: false, status: 400, message: "Expecting 'Content-Type' to be present" };
   const media_type = mediaTypeOf(content_type);
   if (media_type !== application_json) {
-    const message = media_type === application_protobuf ? json_only : `Expecting 'Content-Type' of ${application_json}; got '${content_type}'`;
+    const message =
+      media_type === application_protobuf
+        ? `orch reads scheduler calls as ${application_json} only (${protobuf_later})`
+        : `Expecting 'Content-Type' of ${application_json}; got '${content_type}'`;
     return { ok: false, status: 415, message };
   }
   const text = typeof request.body === "string" ? request.body : Buffer.from(request.body).toString("utf8");
@@ -61,7 +64,8 @@ export function readCallRequest(request: CallRequest): CallAccepted | CallRefusa
   if (typeof valid === "string") return { ok: false, status: 400, message: `Failed to validate scheduler::Call: ${valid}` };
   if (valid.type === "SUBSCRIBE" || valid.type === "RECONCILE_OPERATIONS") {
     if (!acceptsMediaType(request.headers["accept"], application_json)) {
-      return { ok: false, status: 406, message: `Expecting 'Accept' to allow '${application_json}' (${json_only})` };
+      const message = `Expecting 'Accept' to allow '${application_json}' (orch streams events as JSON only; ${protobuf_later})`;
+      return { ok: false, status: 406, message };
     }
   }
   const stream_id = firstHeader(request.headers["mesos-stream-id"]);

@@ -1,7 +1,7 @@
 // ACCEPT against its offers: same agent, same role, and tasks taking from what the earlier ones left.
 import { describe, expect, it } from "vitest";
-import { OfferPool, offersProblem } from "./offer-fit.js";
-import { planAccept } from "./accept-plan.js";
+import { OfferPool, offersProblem, taskAgentProblem } from "./offer-fit.js";
+import { invalidOffersStatus, planAccept } from "./accept-plan.js";
 import type { Offer } from "./types-framework.js";
 import type { Resource } from "./types-resource.js";
 import type { TaskInfo } from "./types-task.js";
@@ -22,6 +22,13 @@ describe("offersProblem", () => {
     );
     expect(offersProblem([offer("o1", "a1", [], "x"), offer("o2", "a1", [], "y")], "fw")).toMatch(/^Aggregated offers must be allocated to the same role/);
     expect(offersProblem([offer("o1"), offer("o2")], "fw")).toBeNull();
+  });
+});
+
+describe("taskAgentProblem", () => {
+  it("refuses a task naming another agent than its offers'", () => {
+    expect(taskAgentProblem({ agent_id: { value: "a2" } }, "a1")).toBe("Task uses invalid agent a2 while agent a1 is expected");
+    expect(taskAgentProblem({ agent_id: { value: "a1" } }, "a1")).toBeNull();
   });
 });
 
@@ -67,5 +74,14 @@ describe("planAccept", () => {
       "operations[2]: RESERVE operations are not supported; orch only launches tasks",
       "operations[3]: UNKNOWN operations are not supported; orch only launches tasks",
     ]);
+  });
+});
+
+describe("invalidOffersStatus", () => {
+  it("answers each task of an ACCEPT on a bad offer with TASK_LOST, or TASK_DROPPED when PARTITION_AWARE", () => {
+    expect(invalidOffersStatus("Offer o-9 is no longer valid", false)).toEqual({
+      state: "TASK_LOST", source: "SOURCE_MASTER", reason: "REASON_INVALID_OFFERS", message: "Task launched with invalid offers: Offer o-9 is no longer valid",
+    });
+    expect(invalidOffersStatus("x", true).state).toBe("TASK_DROPPED");
   });
 });

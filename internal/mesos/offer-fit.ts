@@ -3,6 +3,7 @@
 import { amountsOf, mergeRanges, rangesContain, subtractRanges, type Amounts } from "./resources.js";
 import type { Offer } from "./types-framework.js";
 import type { Resource } from "./types-resource.js";
+import type { TaskInfo } from "./types-task.js";
 
 /** Mesos's checks across the offers of one ACCEPT that need no master state; null when they hold. */
 export function offersProblem(offers: readonly Offer[], framework_id: string): string | null {
@@ -24,6 +25,12 @@ export function offersProblem(offers: readonly Offer[], framework_id: string): s
     }
   }
   return null;
+}
+
+/** Mesos's validateSlaveID: a task names the agent of the offers it is launched on. */
+export function taskAgentProblem(task: Pick<TaskInfo, "agent_id">, agent_id: string): string | null {
+  if (task.agent_id.value === agent_id) return null;
+  return `Task uses invalid agent ${task.agent_id.value} while agent ${agent_id} is expected`;
 }
 
 function describeAmounts(a: Amounts): string {

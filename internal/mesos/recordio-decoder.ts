@@ -34,7 +34,9 @@ export class RecordIODecoder {
         at = this.readHeader(chunk, at, records);
       } else {
         const take = Math.min(this.remaining, chunk.length - at);
-        this.parts.push(chunk.subarray(at, at + take));
+        const part = chunk.subarray(at, at + take);
+        // A record that continues in a later chunk keeps a copy: the caller may reuse its buffer.
+        this.parts.push(take < this.remaining ? Uint8Array.from(part) : part);
         at += take;
         this.remaining -= take;
         if (this.remaining === 0) {

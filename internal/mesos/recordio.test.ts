@@ -32,6 +32,14 @@ describe("RecordIODecoder", () => {
     expect(got.map((b) => b.toString("utf8"))).toEqual(records);
   });
 
+  it("keeps a record's first part when the caller reuses its read buffer", () => {
+    const decoder = new RecordIODecoder(64);
+    const buffer = Buffer.from("5\nab");
+    expect(decoder.push(buffer)).toEqual([]);
+    buffer.write("zzzz");
+    expect(decoder.push(Buffer.from("cde")).map(String)).toEqual(["abcde"]);
+  });
+
   it("refuses a record over the bound, naming it, and stays failed", () => {
     const decoder = new RecordIODecoder(8);
     expect(() => decoder.push(Buffer.from("9\n123456789"))).toThrow(

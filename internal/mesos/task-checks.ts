@@ -30,7 +30,7 @@ export function environmentOf(environment: Environment | undefined): Record<stri
     if (type === "SECRET") return `Environment variable '${v.name}': secrets are not supported`;
     if (v.value === undefined) return `Environment variable '${v.name}' of type 'VALUE' must have a value set`;
     if (v.secret !== undefined) return `Environment variable '${v.name}' of type 'VALUE' must not have a secret set`;
-    env[v.name] = v.value;
+    Object.defineProperty(env, v.name, { value: v.value, enumerable: true, writable: true, configurable: true });
   }
   return env;
 }

@@ -18,16 +18,18 @@ export interface ContainerPlan {
   env: Record<string, string>;
 }
 
-function splitPair(text: string): [string, string] {
+/** Sets "k=v" (a docker --label or --env value) as a plain entry, even for the key "__proto__". */
+function setPair(into: Record<string, string>, text: string): void {
   const at = text.indexOf("=");
-  return at === -1 ? [text, ""] : [text.slice(0, at), text.slice(at + 1)];
+  const [key, value] = at === -1 ? [text, ""] : [text.slice(0, at), text.slice(at + 1)];
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function applyParameters(docker: DockerInfo, plan: ContainerPlan): string | null {
   for (const { key, value } of docker.parameters ?? []) {
     if (key === "name") return "Parameter in DockerInfo must not be 'name'";
-    if (key === "label") plan.labels[splitPair(value)[0]] = splitPair(value)[1];
-    else if (key === "env") plan.env[splitPair(value)[0]] = splitPair(value)[1];
+    if (key === "label") setPair(plan.labels, value);
+    else if (key === "env") setPair(plan.env, value);
     else if (key === "user") plan.options.user = value;
     else if (key === "workdir") plan.options.workdir = value;
     else if (key === "hostname") plan.options.hostname = value;
@@ -56,10 +58,10 @@ function dockerPlan(docker: DockerInfo, ports: readonly Range[], plan: Container
   return applyParameters(docker, plan);
 }
 
-function mesosImage(image: Image | undefined): string | Error {
-  if (image === undefined) return new Error("a MESOS container needs mesos.image: orch runs every task in a Docker image");
-  if (image.type !== "DOCKER" || image.docker === undefined) return new Error("only Docker images are supported (mesos.image.type DOCKER with docker.name)");
-  return image.docker.name;
+function mesosImage(image: Image | undefined): { name: string } | string {
+  if (image === undefined) return "a MESOS container needs mesos.image: orch runs every task in a Docker image";
+  if (image.type !== "DOCKER" || image.docker === undefined) return "only Docker images are supported (mesos.image.type DOCKER with docker.name)";
+  return { name: image.docker.name };
 }
 
 /** The plan, or a sentence naming what orch cannot run. `ports`: the task's ports resource. */
@@ -76,8 +78,8 @@ export function containerPlan(container: ContainerInfo, ports: readonly Range[])
   }
   if ((container.network_infos ?? []).length > 0) return "CNI networks (network_infos) are not supported; use a DOCKER container with network BRIDGE";
   const image = mesosImage(container.mesos?.image);
-  if (image instanceof Error) return image.message;
-  plan.image = image;
+  if (typeof image === "string") return image;
+  plan.image = image.name;
   plan.force_pull_image = container.mesos?.image?.cached === false;
   return plan;
 }

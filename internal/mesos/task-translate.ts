@@ -55,7 +55,8 @@ function refuse(message: string): TaskRefusal {
 
 export function translateTask(task: TaskInfo, context: TranslateContext): Translation {
   const problem = taskProblem(task);
-  if (problem !== null || task.command === undefined || task.container === undefined) return refuse(problem ?? "unreachable");
+  if (problem !== null) return refuse(problem);
+  if (task.command === undefined || task.container === undefined) throw new Error("mesos: taskProblem passed a task without a command or a container");
   const amounts = amountsOf(task.resources ?? []);
   if (typeof amounts === "string") return refuse(amounts);
   if (amounts.cpus_milli === 0 || amounts.mem_mb_milli === 0) return refuse("Task must ask for cpus and mem: orch enforces both as limits");

@@ -42,7 +42,8 @@ export const call_body_key: { readonly [T in c.CallType]: keyof c.Call | null } 
 export function uuidProblem(uuid: Uint8Array, field: string): string | null {
   const version = (uuid[6] ?? 0) >> 4;
   if (uuid.length === 16 && version >= 1 && version <= 5) return null;
-  return `Not a valid UUID: '${field}' must be the 16-byte uuid of the status update, base64-encoded (got ${uuid.length} bytes)`;
+  const got = uuid.length === 16 ? `version ${version}` : `${uuid.length} bytes`;
+  return `Not a valid UUID: '${field}' must be the 16-byte uuid of the status update, base64-encoded (got ${got})`;
 }
 
 /** The call narrowed by type, or what is wrong in Mesos's words. `raw_type`: the body's `type` as sent. */

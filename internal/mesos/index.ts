@@ -1,0 +1,35 @@
+// The Mesos v1 scheduler API's protocol layer, as the server wires it: read calls, check them, translate tasks, write events.
+//
+// A request:  readCallRequest → (SUBSCRIBE: frameworkProblem, else checkStream) → act on the ValidCall.
+// An ACCEPT:  offersProblem → planAccept → per task: taskAgentProblem, translateTask, OfferPool.take.
+// The stream: subscribedEvent, heartbeatEvent, offersEvent(buildOffer…), updateEvent(statusForFramework(taskStatus…)),
+//             each as encodeRecord(encodeEvent(event)) in one write.
+export { readCallRequest, type CallAccepted, type CallRefusal, type CallRequest } from "./call-request.js";
+export { validateCall, uuidProblem, type ValidCall } from "./valid-call.js";
+export { checkStream, type FrameworkStream, type StreamRefusal } from "./stream-check.js";
+export { frameworkProblem, frameworkRoles, roleProblem } from "./framework-validate.js";
+export { decodeCall } from "./call-decode.js";
+export { decodeEvent } from "./event-decode.js";
+export { DecodeError } from "./codec.js";
+export { encodeEvent, encodeJson } from "./json-encode.js";
+export { encodeRecord } from "./recordio.js";
+export { RecordIODecoder, RecordIOError } from "./recordio-decoder.js";
+export { planAccept, invalidOffersStatus, type AcceptPlan, type RefusedTask } from "./accept-plan.js";
+export { OfferPool, offersProblem, taskAgentProblem } from "./offer-fit.js";
+export { buildOffer, buildMasterInfo, masterIp, type OfferInput } from "./offer-build.js";
+export { translateTask, kill_grace_ms_default, task_ports_max, type MesosTaskPlan, type TaskRefusal, type TranslateContext, type Translation } from "./task-translate.js";
+export {
+  subscribedEvent, offersEvent, rescindEvent, updateEvent, failureEvent, errorEvent, heartbeatEvent, messageEvent,
+  error_failed_over, error_removed,
+} from "./events.js";
+export { taskStatus, statusUuid, timestampSeconds, type StatusInput } from "./task-status.js";
+export { statusForFramework, capabilitiesOf } from "./status-filter.js";
+export { mesosStateOf, type MesosState } from "./status-map.js";
+export { reconcileStatuses, type KnownTask, type ReconcileView } from "./reconcile.js";
+export { refuseSeconds, killGraceMs, refuse_seconds_default, refuse_seconds_max } from "./filters.js";
+export type { Call, CallType } from "./types-call.js";
+export type { Event, EventType } from "./types-event.js";
+export type { FrameworkInfo, FrameworkCapability, MasterInfo, Offer, OfferOperation, Filters } from "./types-framework.js";
+export type { Resource } from "./types-resource.js";
+export type { TaskInfo, CommandInfo, ContainerInfo } from "./types-task.js";
+export type { TaskStatus, TaskState, StatusReason, StatusSource } from "./types-status.js";
