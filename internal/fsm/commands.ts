@@ -130,8 +130,11 @@ export interface CommandPayloads {
   [CommandType.tasks_forget]: { task_ids: string[] };
   /** SUBSCRIBE (connect: true; first time or again) or UPDATE_FRAMEWORK (connect: false). */
   [CommandType.framework_put]: { framework_id: string; info: FrameworkInfoRecord; connect: boolean; suppressed_roles?: string[] };
-  /** The framework's stream broke: failover_timeout starts. */
-  [CommandType.framework_disconnect]: { framework_id: string };
+  /**
+   * The framework's stream broke: failover_timeout starts. With subscribed_at_ms (a new leader
+   * marking streams of the old one gone), only if the framework has not subscribed since.
+   */
+  [CommandType.framework_disconnect]: { framework_id: string; subscribed_at_ms?: number };
   /** TEARDOWN, failover timeout or operator: every task of it is killed. */
   [CommandType.framework_remove]: { framework_id: string; reason: string };
   /** SUPPRESS (suppress: true) or REVIVE; an empty role list means all of the framework's roles. REVIVE also clears filters. */

@@ -52,6 +52,7 @@ export function applyFrameworkPut(s: StateMachine, at_ms: number, c: P<typeof Co
 export function applyFrameworkDisconnect(s: StateMachine, at_ms: number, c: P<typeof CommandType.framework_disconnect>): ApplyResult {
   const f = s.frameworks.get(c.framework_id);
   if (f === undefined) return { ok: false, code: "unknown", message: "Framework cannot be found" };
+  if (c.subscribed_at_ms !== undefined && c.subscribed_at_ms !== f.subscribed_at_ms) return { ok: true, framework: f };
   if (f.connected) {
     f.connected = false;
     f.disconnected_at_ms = at_ms;

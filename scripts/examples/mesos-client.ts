@@ -119,7 +119,12 @@ export class MesosScheduler {
     const have = this.events.slice(from).find(pred);
     if (have !== undefined) return Promise.resolve(have);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching event in ${timeout_ms} ms; got ${this.events.map((e) => e.type).join(",")}`)), timeout_ms);
+      const seen = (): string =>
+        this.events
+          .filter((e) => e.type !== "HEARTBEAT")
+          .map((e) => (e.type === "UPDATE" ? `UPDATE ${JSON.stringify((e["update"] as { status: unknown }).status)}` : e.type))
+          .join("\n  ");
+      const timer = setTimeout(() => reject(new Error(`no matching event in ${timeout_ms} ms; got (heartbeats left out):\n  ${seen()}`)), timeout_ms);
       const f = (e: MesosEvent): void => {
         if (!pred(e)) return;
         clearTimeout(timer);

@@ -178,7 +178,10 @@ export class TestCluster {
     for (const a of this.agents.values()) a.proc?.kill("SIGKILL");
     await new Promise((r) => setTimeout(r, 100));
     for (const l of this.logs) l.end();
-    await rm(this.dir, { recursive: true, force: true });
+    // ORCH_KEEP_CLUSTER=1 keeps the servers' folders and logs for a look after a failure.
+    if (process.env["ORCH_KEEP_CLUSTER"] === undefined) await rm(this.dir, { recursive: true, force: true });
+    else process.stderr.write(`cluster kept in ${this.dir}
+`);
   }
 }
 

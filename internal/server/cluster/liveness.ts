@@ -52,7 +52,8 @@ export class Liveness implements LeaderLoop {
   tick(now_ms: number): void {
     if (this.leader_since_ms === undefined) return;
     for (const n of this.fsm.nodes.all()) {
-      const last = Math.max(this.last_ms.get(n.node_id) ?? 0, this.leader_since_ms);
+      // A node registered (or back) after this leader took over counts from then, not from the takeover.
+      const last = Math.max(this.last_ms.get(n.node_id) ?? 0, this.leader_since_ms, n.status === "ready" ? n.status_at_ms : 0);
       const silent_ms = now_ms - last;
       if (n.status === "ready" && silent_ms > this.opts.heartbeat_ttl_ms) {
         this.verdict(n.node_id, "down", `no heartbeat for ${Math.round(silent_ms / 1000)} s (ttl ${this.opts.heartbeat_ttl_ms / 1000} s)`);

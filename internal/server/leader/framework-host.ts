@@ -114,7 +114,8 @@ export class FrameworkHost implements LeaderLoop {
     for (const f of this.fsm.frameworks.all()) {
       this.task_seq.set(f.framework_id, f.tasks_made);
       // Streams lived on the previous leader: every framework must subscribe here again.
-      if (f.connected) void this.propose({ type: CommandType.framework_disconnect, framework_id: f.framework_id }, "disconnect after failover");
+      // Unless it subscribed here meanwhile (then subscribed_at_ms differs and this changes nothing).
+      if (f.connected) void this.propose({ type: CommandType.framework_disconnect, framework_id: f.framework_id, subscribed_at_ms: f.subscribed_at_ms }, "disconnect after failover");
       for (const t of this.fsm.tasks.ofService(f.framework_id)) {
         if ((t.framework?.pending.length ?? 0) > 0) this.retries.set(t.task_id, { framework_id: f.framework_id, next_ms: now, backoff_ms: this.opts.update_retry_ms_min });
       }
