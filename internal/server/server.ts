@@ -136,6 +136,8 @@ export class Server implements ServerView {
       });
       t.onMessage((m) => node.step(m));
       t.onUnreachable((id) => node.reportUnreachable(id));
+      // A proposal the transport never handed to a connection is answered "not applied" at once.
+      t.onProposalDropped((m) => node.reportDroppedProposal(m));
       t.onSnapshotStatus((id, status) => node.reportSnapshot(id, status === "finish"));
 
       // A request the adaptor cannot turn into a Request (bad Host, unparsable URL) and one Node's
