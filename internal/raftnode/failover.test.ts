@@ -153,9 +153,14 @@ describe("a request caught by a leader change", () => {
     const r = await timed(f.linearizableRead());
     expect(r.error).toMatchObject({ code: "not_applied", status: 503 });
     expect(r.ms).toBeLessThan(request_timeout_ms);
-    await until("a new leader", () => leaderOf(c, leader.id), 8_000);
-    await until("the follower to know it", () => f.leader() !== 0 && f.leader() !== leader.id);
-    await f.linearizableRead();
+    // Retried as the client does: an election on a busy machine may change the leader twice.
+    for (let attempt = 1; ; attempt++) {
+      const again = await timed(f.linearizableRead());
+      if (again.error === undefined) break;
+      expect(again.error).toMatchObject({ code: expect.stringMatching(/^(not_applied|no_leader)$/) as unknown });
+      if (attempt === 20) throw new Error(`the read still fails after ${attempt} attempts: ${again.error.message}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it("is answered not_applied when a deposed leader's entry is overwritten by a committed one, and is never applied", async () => {
