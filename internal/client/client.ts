@@ -1,4 +1,5 @@
 // The typed HTTP client the CLI and the tests use: the last named leader first, then each address; retries what was not applied.
+import { failedBeforeSending } from "../http/fetch-errors.js";
 
 /** Bound on one request, end to end. */
 export const client_timeout_ms = 15_000;
@@ -58,25 +59,6 @@ const definite_codes: ReadonlySet<string> = new Set(["no_leader", "not_applied",
 
 /** A read changes nothing, so any failure of it may be retried (elsewhere). */
 const safe_methods: ReadonlySet<string> = new Set(["GET", "HEAD"]);
-
-/**
- * True when fetch failed before the request could have left this process (no connection was
- * ever made): a write is then safe to send elsewhere. An error on an established connection
- * (reset, closed, timed out) is not: the server may have read the request and acted on it.
- */
-export function failedBeforeSending(err: unknown): boolean {
-  const causes: unknown[] = [];
-  const cause = err instanceof Error ? err.cause : undefined;
-  if (cause instanceof AggregateError) causes.push(...(cause.errors as unknown[]));
-  else causes.push(cause);
-  return (
-    causes.length > 0 &&
-    causes.every((c) => {
-      const e = c as { code?: unknown; syscall?: unknown } | undefined;
-      return e !== undefined && e !== null && (e.syscall === "connect" || e.syscall === "getaddrinfo" || e.code === "UND_ERR_CONNECT_TIMEOUT");
-    })
-  );
-}
 
 interface ErrorHint {
   code?: string;
