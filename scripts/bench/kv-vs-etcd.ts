@@ -121,8 +121,9 @@ async function failovers(o: Options, systems: KvSystem[], http: LoopbackClient, 
 
 /**
  * One write through each system's own command-line client (`orch kv put`, `etcdctl put`), started
- * in the same turn as the SIGKILL of the leader, with the killed leader first in its address list;
- * timed from the kill to the client's exit, then checked against the state once a leader is back.
+ * in the same turn as the SIGKILL of the leader, the killed leader first in its address list on odd
+ * runs and last on even ones; timed from the kill to the client's exit, then checked against the
+ * state once a leader is back.
  */
 async function failoverClients(o: Options, systems: KvSystem[]): Promise<void> {
   if (o.failover_client_runs === 0) return;
@@ -131,14 +132,19 @@ async function failoverClients(o: Options, systems: KvSystem[]): Promise<void> {
   const results = new Map<string, FailoverClientResult[]>();
   for (let run = 1; run <= o.failover_client_runs; run++) {
     for (const sys of systems) {
-      const r = await failoverClientRun(sys, run);
+      const r = await failoverClientRun(sys, run, run % 2 === 1 ? "first" : "last");
       emit({ bench: "failover-client", system: sys.name, run, ...r });
       results.set(sys.name, [...(results.get(sys.name) ?? []), r]);
       await sys.restart(r.killed);
       await sleep(settle_ms);
     }
   }
-  for (const sys of systems) emitFailoverClientSummary(sys.name, results.get(sys.name) ?? [], startup_ms.get(sys.name) ?? NaN);
+  for (const sys of systems) {
+    const all = results.get(sys.name) ?? [];
+    const startup = startup_ms.get(sys.name) ?? NaN;
+    emitFailoverClientSummary(sys.name, "any", all, startup);
+    for (const at of ["first", "last"] as const) emitFailoverClientSummary(sys.name, at, all.filter((r) => r.killed_at === at), startup);
+  }
 }
 
 /** Bounded key space (writes overwrite keys mod key_space) so state stays small while snapshots come and go. */

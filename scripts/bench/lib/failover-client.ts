@@ -22,8 +22,9 @@ export function runClient(argv: readonly string[], t0: number): Promise<ClientRu
     const p = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], env: { PATH: "/usr/bin:/bin", HOME: "/tmp", ETCDCTL_API: "3" } });
     let stdout = "";
     let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout = (stdout + d.toString()).slice(0, output_chars_max)));
-    p.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(0, output_chars_max)));
+    // The tail: a client's verdict comes last (etcdctl logs its retries before "Error: …").
+    p.stdout.on("data", (d: Buffer) => (stdout = (stdout + d.toString()).slice(-output_chars_max)));
+    p.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-output_chars_max)));
     const timer = setTimeout(() => p.kill("SIGKILL"), client_run_ms_max);
     p.once("close", (code) => {
       clearTimeout(timer);
@@ -32,8 +33,12 @@ export function runClient(argv: readonly string[], t0: number): Promise<ClientRu
   });
 }
 
+/** Where the killed leader stands in the client's address list. */
+export type KilledAt = "first" | "last";
+
 export interface FailoverClientResult {
   killed: string;
+  killed_at: KilledAt;
   /** Kill to the client's exit. */
   answered_ms: number;
   ok: boolean;
@@ -46,11 +51,12 @@ export interface FailoverClientResult {
 
 /**
  * Kills the leader and, in the same turn, starts the client's put with every member's address,
- * the killed leader first (as a client that remembered the leader would try it).
+ * the killed leader first (as a client that remembered the leader would try it) or last.
  */
-export async function failoverClientRun(sys: KvSystem, run: number): Promise<FailoverClientResult> {
+export async function failoverClientRun(sys: KvSystem, run: number, killed_at: KilledAt): Promise<FailoverClientResult> {
   const leader = await sys.waitLeader();
-  const order = [leader, ...sys.members().map((m) => m.name).filter((n) => n !== leader)];
+  const others = sys.members().map((m) => m.name).filter((n) => n !== leader);
+  const order = killed_at === "first" ? [leader, ...others] : [...others, leader];
   const key = `failover-client/${run}`;
   const value = `v${run}`;
   const argv = sys.cliPut(order, key, value);
@@ -61,6 +67,7 @@ export async function failoverClientRun(sys: KvSystem, run: number): Promise<Fai
   const applied_after = await sys.holds(key, value);
   return {
     killed: leader,
+    killed_at,
     answered_ms: r.ms,
     ok: r.code === 0,
     exit_code: r.code,
@@ -76,12 +83,13 @@ export async function clientStartupMs(argv: readonly string[], reps: number): Pr
   return percentile(t.sort((a, b) => a - b), 50);
 }
 
-export function emitFailoverClientSummary(sys: KvSystem["name"], results: readonly FailoverClientResult[], startup_ms: number): void {
+export function emitFailoverClientSummary(sys: KvSystem["name"], killed_at: KilledAt | "any", results: readonly FailoverClientResult[], startup_ms: number): void {
   const ok = results.filter((r) => r.ok).map((r) => r.answered_ms).sort((a, b) => a - b);
   const all = results.map((r) => r.answered_ms).sort((a, b) => a - b);
   emit({
     bench: "failover-client-summary",
     system: sys,
+    killed_at,
     runs: results.length,
     ok: ok.length,
     failed_not_applied: results.filter((r) => !r.ok && r.applied_after === false).length,
