@@ -245,6 +245,15 @@ export class RawNode {
     });
   }
 
+  /**
+   * Where the last proposal went, read right after propose(): the index of the last entry in
+   * this node's log, and whether this node leads (then propose() appended the entry there).
+   * Cheap, unlike status(), which copies the leader's progress table.
+   */
+  lastAppended(): { index: number; leader: boolean } {
+    return { index: this.raft.raftLog.lastIndex(), leader: this.raft.state === "Leader" };
+  }
+
   status(): Status {
     const r = this.raft;
     const progress = new Map<NodeId, ProgressStatus>();

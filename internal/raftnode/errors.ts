@@ -2,6 +2,7 @@
 
 export type NodeErrorCode =
   | "no_leader" // nobody leads yet: retry soon, or at the leader's address if known
+  | "not_applied" // definitely not applied (and never will be): safe to retry, at the leader if known
   | "timeout" // not committed in time: the write may or may not have taken effect
   | "overloaded" // a bound on in-flight work was reached: back off
   | "stopped" // the node is shutting down or failed

@@ -91,6 +91,8 @@ interface Waiter<T> {
   resolve(v: T): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
+  /** The log index a proposal was appended at while this server led (see `appended`). */
+  appended_at?: number;
 }
 
 export class RaftNode {
@@ -107,6 +109,17 @@ export class RaftNode {
   private readonly proposals = new Map<string, Waiter<ApplyResult>>();
   private readonly confWaiters = new Map<string, Waiter<ConfState>>();
   private readonly reads = new Map<string, Waiter<void>>();
+  /**
+   * Proposals this server appended to its own log as leader: index → request id. At most one
+   * per waiting proposal (bounded by pending_requests_max); an index leaves when it is applied,
+   * when its waiter times out, or when a snapshot passes it.
+   */
+  private readonly appended = new Map<number, string>();
+  /**
+   * Tells this process's request ids from those of an earlier run of the same server: a restart
+   * starts the counter again, and an entry proposed before it may still commit afterwards.
+   */
+  private readonly rid_prefix: string;
   /** ReadStates received and waiting for the state machine to reach their index. */
   private readyReads: { ctx: string; index: number }[] = [];
   private lead: NodeId = 0;
@@ -140,6 +153,7 @@ export class RaftNode {
     });
     const hs = this.raw.status().hardState;
     this.durable = { term: hs.term, vote: hs.vote };
+    this.rid_prefix = `${options.id}.${Date.now().toString(36)}-`;
   }
 
   start(): void {
@@ -188,11 +202,63 @@ export class RaftNode {
     this.guard(() => this.raw.reportSnapshot(id, ok ? "finish" : "failure"));
   }
 
-  /** Replicates a command; resolves with its result once applied here. */
+  /**
+   * Replicates a command; resolves with its result once applied here. Rejects with a NodeError:
+   * `not_applied` (503) only when the command is provably in no log and never will be — see
+   * reportDroppedProposal and rejectOverwritten — and `timeout` (504) when that cannot be known.
+   */
   propose(cmd: Command, at_ms = Date.now()): Promise<ApplyResult> {
     const rid = this.nextRid();
     const env: Envelope = { rid, at_ms, cmd };
-    return this.wait(this.proposals, rid, () => this.raw.propose(encodeEnvelope(env)));
+    return this.wait(this.proposals, rid, () => {
+      this.raw.propose(encodeEnvelope(env));
+      const at = this.raw.lastAppended();
+      const w = this.proposals.get(rid);
+      if (at.leader && w !== undefined) {
+        w.appended_at = at.index;
+        this.appended.set(at.index, rid);
+      }
+    });
+  }
+
+  /**
+   * The transport discarded a MsgProp without handing it to any connection; its proposals are
+   * answered `not_applied` at once instead of timing out.
+   *
+   * Why that is safe (a write must never be called "not applied" if it could still commit): a
+   * proposal made on a follower exists in exactly one copy, the MsgProp. Raft keeps nothing of
+   * it locally (stepFollower only re-addresses and sends it); the transport never duplicates a
+   * frame (no resend: a frame written to a socket leaves the queue, and a dropped one is taken
+   * out of every queue before it is reported); a server that receives it either appends it, as
+   * leader, and forwards nothing, or forwards the one copy again, or drops it. So the copy the
+   * transport discarded was the only one, it was never appended to any log, and no log can
+   * ever hold it. A copy that was written to a socket is different: the peer may have read it,
+   * passed it on and appended it in a later term, so "the term changed" or "the leader went
+   * away" proves nothing about it; such a proposal keeps waiting and may end in `timeout`.
+   * Only this server's waiters can match (request ids carry its id and rid_prefix), so a
+   * MsgProp this server was forwarding for another one is ignored here.
+   */
+  reportDroppedProposal(m: Message): void {
+    if (m.type !== "MsgProp") return;
+    for (const e of m.entries) {
+      if (e.type !== "Normal" || e.data.length === 0) continue;
+      let rid: string;
+      try {
+        rid = decodeEnvelope(e.data).rid;
+      } catch {
+        continue; // not an envelope this server wrote
+      }
+      const lead = this.lead;
+      this.rejectWaiter(
+        this.proposals,
+        rid,
+        new NodeError(
+          "not_applied",
+          `the write was not applied: it could not be passed to the leader (${lead === 0 ? "none known" : `server ${lead}`}, unreachable); retry it${lead === 0 ? " once a leader is elected" : ""}`,
+          503,
+        ),
+      );
+    }
   }
 
   /** A membership change (leader only); resolves once applied here. */
@@ -225,7 +291,16 @@ export class RaftNode {
   }
 
   private nextRid(): string {
-    return `${this.id}-${++this.counter}`;
+    return `${this.rid_prefix}${++this.counter}`;
+  }
+
+  private rejectWaiter<T>(table: Map<string, Waiter<T>>, rid: string, err: Error): void {
+    const w = table.get(rid);
+    if (w === undefined) return;
+    table.delete(rid);
+    clearTimeout(w.timer);
+    if (w.appended_at !== undefined) this.appended.delete(w.appended_at);
+    w.reject(err);
   }
 
   private wait<T>(table: Map<string, Waiter<T>>, rid: string, submit: () => void): Promise<T> {
@@ -240,6 +315,8 @@ export class RaftNode {
     }
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
+        const w = table.get(rid);
+        if (w?.appended_at !== undefined) this.appended.delete(w.appended_at);
         table.delete(rid);
         reject(
           new NodeError(
@@ -254,6 +331,8 @@ export class RaftNode {
         submit();
       } catch (err) {
         clearTimeout(timer);
+        const w = table.get(rid);
+        if (w?.appended_at !== undefined) this.appended.delete(w.appended_at);
         table.delete(rid);
         reject(this.translate(err));
         return;
@@ -313,6 +392,7 @@ export class RaftNode {
       }
       table.clear();
     }
+    this.appended.clear();
   }
 
   /** Runs the Ready loop until nothing is ready; one loop at a time. */
@@ -346,6 +426,7 @@ export class RaftNode {
 
   private async handle(rd: Ready): Promise<void> {
     const role_changed = rd.softState !== undefined;
+    const lead_changed = rd.softState !== undefined && rd.softState.lead !== this.lead;
     if (rd.softState !== undefined) {
       if (rd.softState.lead !== this.lead) this.opts.logger.info("leader changed", { leader: rd.softState.lead, state: rd.softState.raftState });
       this.lead = rd.softState.lead;
@@ -379,6 +460,8 @@ export class RaftNode {
     if (late.length > 0) this.opts.transport.send(late);
     // 3. apply.
     if (rd.snapshot !== undefined) {
+      // What the snapshot holds at an index is not known here: those proposals keep waiting.
+      if (this.appended.size > 0) for (const i of [...this.appended.keys()]) if (i <= rd.snapshot.metadata.index) this.appended.delete(i);
       this.opts.fsm.restore(rd.snapshot.data, rd.snapshot.metadata.index);
       this.log_bytes_since_snapshot = 0;
       this.opts.onMembershipChange?.();
@@ -386,6 +469,7 @@ export class RaftNode {
     for (const e of rd.committedEntries) this.apply(e);
     for (const rs of rd.readStates) this.readyReads.push({ ctx: new TextDecoder().decode(rs.requestCtx), index: rs.index });
     this.answerReads();
+    if (lead_changed && this.reads.size > 0) this.rejectUnansweredReads();
     // 4. advance.
     this.raw.advance(rd);
     if (role_changed && this.opts.onRoleChange !== undefined) {
@@ -399,6 +483,7 @@ export class RaftNode {
     const fsm = this.opts.fsm;
     if (e.index <= fsm.applied_index) return; // covered by a snapshot restored in this Ready
     if (e.type === "ConfChange") {
+      if (this.appended.size > 0) this.rejectOverwritten(e.index, undefined);
       const cc = decodeConfChange(e.data);
       const conf = this.raw.applyConfChange(cc);
       const ctx = cc.context !== undefined && cc.context.length > 0 ? (JSON.parse(new TextDecoder().decode(cc.context)) as Record<string, unknown>) : {};
@@ -414,12 +499,49 @@ export class RaftNode {
       return;
     }
     if (e.data.length === 0) {
+      if (this.appended.size > 0) this.rejectOverwritten(e.index, undefined);
       fsm.advance(e.index);
       return;
     }
     this.log_bytes_since_snapshot += e.data.byteLength;
     const env = decodeEnvelope(e.data);
+    if (this.appended.size > 0) this.rejectOverwritten(e.index, env.rid);
     settle(this.proposals, env.rid, fsm.apply(e.index, env));
+  }
+
+  /**
+   * A proposal this server appended as leader at index i, when the entry committed at i is
+   * another one: answered `not_applied`. Safe because the proposal's entry exists only at i (a
+   * leader appends a proposal once; others copy it at the same index) and an entry committed at
+   * i is final (no other entry is ever committed there), so the proposal can never be applied.
+   *
+   * Weaker evidence is not enough: that this server's own slot i now holds an entry of another
+   * term does not mean it is lost — with five servers, the old leader L may have sent (i, t) to
+   * one follower F before stepping down; a new leader overwrites L's slot i, dies before
+   * replicating it further, and F, whose log is then as up to date as a majority's, wins the
+   * next election and commits (i, t). Only a commit at i settles it.
+   */
+  private rejectOverwritten(index: number, committed_rid: string | undefined): void {
+    const mine = this.appended.get(index);
+    if (mine === undefined) return;
+    this.appended.delete(index);
+    if (committed_rid === mine) return;
+    this.rejectWaiter(
+      this.proposals,
+      mine,
+      new NodeError("not_applied", `the write was not applied: this server lost leadership before committing it, and index ${index} now holds another committed entry; retry it`, 503),
+    );
+  }
+
+  /**
+   * Ends the reads still waiting for a read index when the leader changes (they asked a leader
+   * that is gone, or none): a read changes nothing, so failing it at once is always safe, and the
+   * caller retries it against the new leader instead of waiting out resubmitReads.
+   */
+  private rejectUnansweredReads(): void {
+    const answered = new Set(this.readyReads.map((r) => r.ctx));
+    const err = new NodeError("not_applied", `the leader changed while this read waited (now ${this.lead === 0 ? "none" : `server ${this.lead}`}); nothing was changed: retry it`, 503);
+    for (const rid of [...this.reads.keys()]) if (!answered.has(rid)) this.rejectWaiter(this.reads, rid, err);
   }
 
   private answerReads(): void {

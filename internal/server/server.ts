@@ -12,6 +12,7 @@ import { CommandType } from "../fsm/commands.js";
 import type { Member } from "../fsm/members.js";
 import { StateMachine } from "../fsm/state.js";
 import type { Logger } from "../log/logger.js";
+import { failedBeforeSending } from "../http/fetch-errors.js";
 import { NodeError } from "../raftnode/errors.js";
 import type { RaftNode } from "../raftnode/node.js";
 import type { ConfChange } from "../../raft/index.js";
@@ -145,6 +146,8 @@ export class Server implements ServerView {
       });
       t.onMessage((m) => node.step(m));
       t.onUnreachable((id) => node.reportUnreachable(id));
+      // A proposal the transport never handed to a connection is answered "not applied" at once.
+      t.onProposalDropped((m) => node.reportDroppedProposal(m));
       t.onSnapshotStatus((id, status) => node.reportSnapshot(id, status === "finish"));
 
       // A request the adaptor cannot turn into a Request (bad Host, unparsable URL) and one Node's
@@ -285,7 +288,12 @@ export class Server implements ServerView {
       });
       return new Response(await res.arrayBuffer(), { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
     } catch (err) {
-      throw new NodeError("no_leader", `the leader ${leader.name} at ${leader.http_addr} did not answer (${err instanceof Error ? err.message : String(err)}): retry`, 503);
+      const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      // Sent and then lost, a change may have been applied by the leader: say so, do not invite a blind retry.
+      if (body !== undefined && !failedBeforeSending(err)) {
+        throw new NodeError("timeout", `the leader ${leader.name} at ${leader.http_addr} did not answer (${why}) after the request was passed on: it may or may not have taken effect`, 504);
+      }
+      throw new NodeError("no_leader", `the leader ${leader.name} at ${leader.http_addr} could not be reached (${why}): retry`, 503);
     }
   }
 

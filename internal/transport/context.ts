@@ -1,5 +1,5 @@
 // What the per-peer parts (sender, snapshot stream, inbound connection) share with the Transport.
-import type { NodeId } from "../../raft/index.js";
+import type { Message, NodeId } from "../../raft/index.js";
 import type { CounterBook } from "./counters.js";
 import type { LocalIdentity } from "./handshake.js";
 import type { TransportLimits } from "./limits.js";
@@ -16,4 +16,9 @@ export interface TransportContext {
   readonly now_ms: () => number;
   /** Tells the driver, outside of send(), that a peer could not be reached. */
   reportUnreachable(id: NodeId): void;
+  /**
+   * Tells the driver, outside of send(), that a MsgProp was discarded without ever being
+   * handed to a socket: no server received it, nor ever will (see PeerSender).
+   */
+  reportDroppedProposal(m: Message): void;
 }

@@ -40,6 +40,22 @@ export class FrameQueue {
     return frame;
   }
 
+  /** Takes out every frame `drop` picks (a rare path: a lost connection); returns how many. */
+  removeWhere(drop: (frame: Uint8Array) => boolean): number {
+    const kept: Uint8Array[] = [];
+    let removed = 0;
+    for (let i = this.head; i < this.items.length; i++) {
+      const frame = this.items[i]!;
+      if (drop(frame)) {
+        removed++;
+        this.bytes_held -= frame.byteLength;
+      } else kept.push(frame);
+    }
+    this.items = kept;
+    this.head = 0;
+    return removed;
+  }
+
   clear(): void {
     this.items = [];
     this.head = 0;

@@ -72,6 +72,8 @@ describe("hostile peers", () => {
     const server = await startNode(2);
     const peer = await startNode(1);
     mesh([peer, server]);
+    // A proposal is only ever handed to a live connection (else it is reported dropped).
+    await waitFor("connected", () => peer.t.peerStats(2).connected);
     // Node 3 proposed through node 1, which forwards it on: from stays 3, as raft keeps it.
     peer.t.send([newMessage({ type: "MsgProp", from: 3, to: 2, entries: [{ term: 0, index: 0, type: "Normal", data: new Uint8Array([1]) }] })]);
     await waitFor("the forwarded proposal delivered", () => server.received.some((m) => m.type === "MsgProp" && m.from === 3));

@@ -1,6 +1,6 @@
 // The persistent outgoing message stream to one peer: bounded queue, dial, backoff, batched writes.
 import type net from "node:net";
-import type { NodeId } from "../../raft/index.js";
+import type { Message, NodeId } from "../../raft/index.js";
 import { formatAddress, type PeerAddress } from "./address.js";
 import { Backoff } from "./backoff.js";
 import type { TransportContext } from "./context.js";
@@ -16,8 +16,17 @@ export interface PeerSendStats {
   readonly socket_buffered_bytes: number;
 }
 
+/**
+ * Proposals (MsgProp) get one guarantee the other messages do not need: when the transport
+ * reports one dropped, no server received it and none ever will. A MsgProp is queued only while
+ * the connection is up; written to the socket, it leaves `proposals` (from then on its fate is
+ * unknown: the peer may have read it); still queued when the connection breaks or the sender
+ * closes, it is taken out of the queue and reported, so a later reconnect cannot deliver it.
+ */
 export class PeerSender {
   private readonly queue: FrameQueue;
+  /** MsgProp frames in the queue, not yet handed to any socket, with the message each carries. */
+  private readonly proposals = new Map<Uint8Array, Message>();
   private readonly backoff: Backoff;
   /** The dialing or connected socket; null while waiting to redial. */
   private socket: net.Socket | null = null;
@@ -47,9 +56,18 @@ export class PeerSender {
     return this.address;
   }
 
-  /** Queues an encoded frame; false means the queue is full and the frame was dropped. */
-  enqueue(frame: Uint8Array): boolean {
+  /** True while a handshaken connection is up (a frame queued now goes out on it, or is reported). */
+  get is_connected(): boolean {
+    return this.connected && !this.closed;
+  }
+
+  /**
+   * Queues an encoded frame; false means the queue is full and the frame was dropped. A
+   * proposal (its message given) is queued only while connected: see the class comment.
+   */
+  enqueue(frame: Uint8Array, proposal?: Message): boolean {
     if (this.closed) return false;
+    if (proposal !== undefined && !this.connected) return false;
     if (!this.queue.push(frame)) {
       if (!this.drops_logged) {
         this.drops_logged = true;
@@ -63,6 +81,7 @@ export class PeerSender {
       }
       return false;
     }
+    if (proposal !== undefined) this.proposals.set(frame, proposal);
     this.scheduleFlush();
     return true;
   }
@@ -97,7 +116,21 @@ export class PeerSender {
     this.socket?.destroy();
     this.socket = null;
     this.connected = false;
+    this.dropQueuedProposals();
     this.queue.clear();
+  }
+
+  /** Takes every proposal not yet written out of the queue and reports it: it will never be sent. */
+  private dropQueuedProposals(): void {
+    if (this.proposals.size === 0) return;
+    const dropped = this.proposals;
+    this.queue.removeWhere((frame) => dropped.has(frame));
+    const c = this.ctx.counters.of(this.id);
+    for (const m of dropped.values()) {
+      c.messages_dropped++;
+      this.ctx.reportDroppedProposal(m);
+    }
+    dropped.clear();
   }
 
   private connect(): void {
@@ -155,6 +188,7 @@ export class PeerSender {
     this.connected = false;
     this.blocked = false;
     s.destroy();
+    this.dropQueuedProposals();
     this.failed(`transport: lost the connection to node ${this.id} at ${formatAddress(this.address)}: ${reason}`, false);
   }
 
@@ -202,6 +236,8 @@ export class PeerSender {
     while (ok) {
       const frame = this.queue.shift();
       if (frame === undefined) break;
+      // Handed to the socket: the peer may read it, so it is never reported dropped from here on.
+      if (this.proposals.size > 0) this.proposals.delete(frame);
       ok = s.write(frame);
       c.messages_sent++;
       c.bytes_sent += frame.byteLength;

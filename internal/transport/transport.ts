@@ -30,6 +30,7 @@ export interface TransportOptions {
 export type MessageHandler = (m: Message) => void;
 export type UnreachableHandler = (id: NodeId) => void;
 export type SnapshotStatusHandler = (id: NodeId, status: SnapshotStatus) => void;
+export type DroppedProposalHandler = (m: Message) => void;
 
 export interface PeerStats extends PeerCounters, PeerSendStats {
   readonly snapshot_in_flight: boolean;
@@ -56,6 +57,7 @@ export class Transport {
   private readonly message_handlers = new Set<MessageHandler>();
   private readonly unreachable_handlers = new Set<UnreachableHandler>();
   private readonly snapshot_handlers = new Set<SnapshotStatusHandler>();
+  private readonly dropped_proposal_handlers = new Set<DroppedProposalHandler>();
   private snapshot_receives = 0;
   private dropped_unknown_peer = 0;
   private server: net.Server | null = null;
@@ -81,6 +83,7 @@ export class Transport {
       random: options.random ?? Math.random,
       now_ms: () => Date.now(),
       reportUnreachable: (id) => this.emitLater(() => this.emitUnreachable(id)),
+      reportDroppedProposal: (m) => this.emitLater(() => this.emitDroppedProposal(m)),
     };
     this.inboundHost = this.makeInboundHost();
   }
@@ -158,7 +161,10 @@ export class Transport {
    * comes back through onSnapshotStatus. Handlers are never called from inside send().
    */
   send(messages: readonly Message[]): void {
-    if (this.closed) return;
+    if (this.closed) {
+      for (const m of messages) if (m.type === "MsgProp") this.ctx.reportDroppedProposal(m);
+      return;
+    }
     const unreachable = new Set<NodeId>();
     const touched = new Set<PeerSender>();
     for (const m of messages) {
@@ -167,9 +173,11 @@ export class Transport {
         this.logger.error(`transport: refusing to send ${m.type} to ${m.to}: local messages never leave the node (driver bug)`);
         continue;
       }
+      const proposal = m.type === "MsgProp" ? m : undefined;
       if (peer === undefined) {
         this.dropped_unknown_peer++;
         this.logger.debug(`transport: dropped ${m.type} to unknown peer ${m.to}`);
+        if (proposal !== undefined) this.ctx.reportDroppedProposal(proposal);
         continue;
       }
       const c = this.counters.of(m.to);
@@ -183,11 +191,16 @@ export class Transport {
       } catch (err) {
         c.messages_dropped++;
         this.logger.error(`transport: cannot send ${m.type} to ${m.to}: ${errorText(err)}`);
+        if (proposal !== undefined) this.ctx.reportDroppedProposal(proposal);
         continue;
       }
-      if (!peer.enqueue(frame)) {
+      // A proposal for a peer that is not connected now is dropped at once, not queued for a
+      // reconnect that may never come (the leader was killed): its waiter hears at once.
+      const was_connected = peer.is_connected;
+      if (!peer.enqueue(frame, proposal)) {
         c.messages_dropped++;
-        unreachable.add(m.to);
+        if (proposal !== undefined) this.ctx.reportDroppedProposal(proposal);
+        if (proposal === undefined || was_connected) unreachable.add(m.to);
       } else touched.add(peer);
     }
     // Out now, in one write per peer: a leader sends its appends just before it writes the same
@@ -204,6 +217,15 @@ export class Transport {
   /** Called when a peer could not be reached (dial failure, lost connection, full queue). */
   onUnreachable(handler: UnreachableHandler): () => void {
     return register(this.unreachable_handlers, handler);
+  }
+
+  /**
+   * Called for each MsgProp the transport discarded without handing it to a socket (peer unknown
+   * or not connected, queue full, connection lost or transport closed before it was written):
+   * no server received it and none ever will, so its proposal cannot be in any log.
+   */
+  onProposalDropped(handler: DroppedProposalHandler): () => void {
+    return register(this.dropped_proposal_handlers, handler);
   }
 
   /** Called once per MsgSnap sent: "finish" when the peer acknowledged it, "failure" otherwise. */
@@ -347,6 +369,17 @@ export class Transport {
         h(id);
       } catch (err) {
         this.logger.error(`transport: onUnreachable handler threw for ${id}: ${errorText(err)}`);
+      }
+    }
+  }
+
+  /** Unlike the other events, reported after close() too: a waiter on the proposal must hear. */
+  private emitDroppedProposal(m: Message): void {
+    for (const h of this.dropped_proposal_handlers) {
+      try {
+        h(m);
+      } catch (err) {
+        this.logger.error(`transport: onProposalDropped handler threw: ${errorText(err)}`);
       }
     }
   }

@@ -40,3 +40,11 @@ describe("ab-builds flags", () => {
     expect(rounds.stderr).toContain('--rounds "0": give a whole number from 1 to 20');
   });
 });
+
+describe("kv-vs-etcd flags", () => {
+  it("refuses a bad --failover-client-runs before starting anything, exit 1", async () => {
+    const r = await bench("kv-vs-etcd.ts", ["--failover-client-runs", "21"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--failover-client-runs "21": give a whole number from 0 to 20');
+  });
+});

@@ -1,10 +1,12 @@
 // Replicated KV writes, orch beside etcd 3.4 on one machine: throughput, latency, leader failover, memory (JSON lines).
-// Usage: npx tsx scripts/bench/kv-vs-etcd.ts [--seconds N] [--clients 1,16,64] [--failover-runs N] [--memory-writes N]
-//        [--level-writes-max N] [--keep-logs DIR]   (--clients 0 and --failover-runs 0 skip those parts)
+// Usage: npx tsx scripts/bench/kv-vs-etcd.ts [--seconds N] [--clients 1,16,64] [--failover-runs N]
+//        [--failover-client-runs N (default: --failover-runs)] [--memory-writes N] [--level-writes-max N] [--keep-logs DIR]
+//        (--clients 0, --failover-runs 0 and --failover-client-runs 0 skip those parts)
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { EtcdCluster } from "./lib/etcd.js";
 import { LoopbackClient } from "./lib/http.js";
+import { clientStartupMs, emitFailoverClientSummary, failoverClientRun, type FailoverClientResult } from "./lib/failover-client.js";
 import { closedLoop, cpuPerWrite, failoverRun, withCpu, type ClosedLoopResult } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
 import { runBench, wholeFlag } from "./lib/run.js";
@@ -25,6 +27,8 @@ const level_writes_max_default = 500_000;
  */
 const warmup = { clients: 16, duration_ms: 20_000, writes_max: 100_000 };
 const settle_ms = 1_000;
+/** Start-ups of each CLI timed alone (its floor in the failover-client figures). */
+const client_startup_reps = 5;
 const failover = { steady_ms: 1_500, interval_ms: 10, recover_max_ms: 20_000, inflight_max: 500, probe_timeout_ms: 4_000 };
 const memory = { clients: 64, key_space: 10_000, sample_every_ms: 10_000, seconds_max: 3_600, after_idle_ms: 5_000 };
 
@@ -32,6 +36,8 @@ interface Options {
   seconds: number;
   clients: number[];
   failover_runs: number;
+  /** Writes through each system's own CLI issued at the moment its leader is killed. */
+  failover_client_runs: number;
   memory_writes: number;
   level_writes_max: number;
   /** Folder to copy the servers' logs into before their temp folders are removed. */
@@ -45,6 +51,7 @@ function parseOptions(argv: string[]): Options {
       seconds: { type: "string", default: "10" },
       clients: { type: "string", default: "1,16,64" },
       "failover-runs": { type: "string", default: "5" },
+      "failover-client-runs": { type: "string" },
       "memory-writes": { type: "string", default: "0" },
       "level-writes-max": { type: "string", default: String(level_writes_max_default) },
       "keep-logs": { type: "string" },
@@ -55,6 +62,7 @@ function parseOptions(argv: string[]): Options {
     seconds: wholeFlag("seconds", values.seconds, 1, seconds_max),
     clients,
     failover_runs: wholeFlag("failover-runs", values["failover-runs"], 0, failover_runs_max),
+    failover_client_runs: wholeFlag("failover-client-runs", values["failover-client-runs"] ?? values["failover-runs"], 0, failover_runs_max),
     memory_writes: wholeFlag("memory-writes", values["memory-writes"], 0, memory_writes_max),
     level_writes_max: wholeFlag("level-writes-max", values["level-writes-max"], 1, 10_000_000),
     keep_logs: values["keep-logs"],
@@ -111,6 +119,34 @@ async function failovers(o: Options, systems: KvSystem[], http: LoopbackClient, 
   }
 }
 
+/**
+ * One write through each system's own command-line client (`orch kv put`, `etcdctl put`), started
+ * in the same turn as the SIGKILL of the leader, the killed leader first in its address list on odd
+ * runs and last on even ones; timed from the kill to the client's exit, then checked against the
+ * state once a leader is back.
+ */
+async function failoverClients(o: Options, systems: KvSystem[]): Promise<void> {
+  if (o.failover_client_runs === 0) return;
+  const startup_ms = new Map<string, number>();
+  for (const sys of systems) startup_ms.set(sys.name, await clientStartupMs(sys.cliVersion(), client_startup_reps));
+  const results = new Map<string, FailoverClientResult[]>();
+  for (let run = 1; run <= o.failover_client_runs; run++) {
+    for (const sys of systems) {
+      const r = await failoverClientRun(sys, run, run % 2 === 1 ? "first" : "last");
+      emit({ bench: "failover-client", system: sys.name, run, ...r });
+      results.set(sys.name, [...(results.get(sys.name) ?? []), r]);
+      await sys.restart(r.killed);
+      await sleep(settle_ms);
+    }
+  }
+  for (const sys of systems) {
+    const all = results.get(sys.name) ?? [];
+    const startup = startup_ms.get(sys.name) ?? NaN;
+    emitFailoverClientSummary(sys.name, "any", all, startup);
+    for (const at of ["first", "last"] as const) emitFailoverClientSummary(sys.name, at, all.filter((r) => r.killed_at === at), startup);
+  }
+}
+
 /** Bounded key space (writes overwrite keys mod key_space) so state stays small while snapshots come and go. */
 async function memoryRun(o: Options, http: LoopbackClient, value: Buffer): Promise<void> {
   const orch = await OrchCluster.start();
@@ -153,13 +189,14 @@ async function memoryRun(o: Options, http: LoopbackClient, value: Buffer): Promi
 runBench("kv-vs-etcd", async (http) => {
   const o = parseOptions(process.argv.slice(2));
   const value = randomBytes(value_bytes);
-  if (o.clients.length > 0 || o.failover_runs > 0) {
+  if (o.clients.length > 0 || o.failover_runs > 0 || o.failover_client_runs > 0) {
     const orch = await OrchCluster.start();
     const etcd = await EtcdCluster.start(http);
     const systems: KvSystem[] = [orch, etcd];
     emit({ bench: "setup", policy: "client i writes through member i mod 3 (leader and followers alike)", value_bytes, seconds: o.seconds, clients: o.clients, http: "node:http keep-alive Agent, one for both systems" });
     await throughput(o, systems, http, value);
     await failovers(o, systems, http, value);
+    await failoverClients(o, systems);
     for (const sys of systems) {
       emit({ bench: "logs", system: sys.name, ...(await sys.logDigest()) });
       if (o.keep_logs !== undefined) await sys.saveLogs(o.keep_logs);

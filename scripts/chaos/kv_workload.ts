@@ -128,8 +128,10 @@ export class KvWorkload {
       // so it cannot hide a bug, and count it to show it happened.
       output = null;
     }
-    if (output === null && r.kind === "unknown" && r.reason === "ECONNREFUSED") {
-      // Nothing listened, so no request was sent: the write certainly did not happen.
+    if (output === null && r.kind === "unknown" && (r.reason === "ECONNREFUSED" || definitelyNotApplied(r.reason))) {
+      // Nothing listened, so no request was sent; or the server promised the write is in no log
+      // (503 not_applied / no_leader). Left out of the history, so if that promise were broken, a
+      // later read would see a value no recorded write produced and the linearizability check fails.
       this.counts.failed++;
       this.noteUnknown(r);
       return;
@@ -153,4 +155,9 @@ export class KvWorkload {
   private record(clientId: number, callTime: number, returnTime: number | null, input: KvInput, output: KvOutput | null): void {
     this.history.push({ id: this.nextId++, clientId, callTime, returnTime, input, output });
   }
+}
+
+/** A 503 whose code promises the write was not applied and never will be (README, API notes). */
+function definitelyNotApplied(reason: string): boolean {
+  return reason === "HTTP 503 not_applied" || reason === "HTTP 503 no_leader";
 }

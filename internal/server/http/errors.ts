@@ -19,11 +19,14 @@ export interface ErrorBody {
   error: { code: string; message: string } & Record<string, unknown>;
 }
 
-/** Status and JSON body for any error a route throws; no_leader and timeout name the leader. */
+/**
+ * Status and JSON body for any error a route throws; no_leader, not_applied and timeout name the
+ * leader this server knows (null if none), so a client can try it first.
+ */
 export function errorAnswer(err: unknown, leader?: () => Record<string, unknown> | null): { status: ContentfulStatusCode; body: ErrorBody } {
   if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message, ...err.extra } } };
   if (err instanceof NodeError) {
-    const extra = err.code === "no_leader" || err.code === "timeout" ? { leader: leader?.() ?? null } : {};
+    const extra = err.code === "no_leader" || err.code === "not_applied" || err.code === "timeout" ? { leader: leader?.() ?? null } : {};
     return { status: err.status as ContentfulStatusCode, body: { error: { code: err.code, message: err.message, ...extra } } };
   }
   const message = err instanceof Error ? err.message : String(err);

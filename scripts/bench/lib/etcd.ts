@@ -129,6 +129,27 @@ export class EtcdCluster implements KvSystem {
     m.proc = undefined;
   }
 
+  /** `etcdctl put` (v3 API, its default 5 s command timeout), the client a user of etcd runs. */
+  cliPut(members: readonly string[], key: string, value: string): string[] {
+    const endpoints = members.map((n) => `http://127.0.0.1:${this.ms.find((m) => m.name === n)!.client_port}`).join(",");
+    return ["etcdctl", `--endpoints=${endpoints}`, "put", key, value];
+  }
+
+  cliVersion(): string[] {
+    return ["etcdctl", "version"];
+  }
+
+  async holds(key: string, value: string): Promise<boolean | undefined> {
+    // A range is linearizable by default: any live member answers with the cluster's state.
+    const m = this.ms.find((x) => x.proc !== undefined);
+    if (m === undefined) return undefined;
+    const body = Buffer.from(`{"key":"${Buffer.from(key).toString("base64")}"}`);
+    const r = await this.http.json<{ kvs?: { value?: string }[] }>({ method: "POST", port: m.client_port, path: "/v3/kv/range", body, content_type: "application/json" }, status_timeout_ms);
+    if (r === undefined) return undefined;
+    const got = r.kvs?.[0]?.value;
+    return got !== undefined && Buffer.from(got, "base64").toString() === value;
+  }
+
   async restart(name: string): Promise<void> {
     const m = this.ms.find((x) => x.name === name)!;
     this.spawn(m);

@@ -20,7 +20,10 @@ export class OrchCluster implements KvSystem {
   readonly name = "orch" as const;
   private destroyed = false;
 
-  private constructor(private readonly c: TestCluster) {}
+  private constructor(
+    private readonly c: TestCluster,
+    private readonly binary: string,
+  ) {}
 
   /** `binary`: another orch executable to run instead of dist/orch (scripts/bench/ab-builds.ts). */
   static async start(size = 3, binary?: string): Promise<OrchCluster> {
@@ -29,7 +32,7 @@ export class OrchCluster implements KvSystem {
     if (binary === undefined) ensureOrchBinary();
     const c = await TestCluster.create(binary === undefined ? {} : { binary });
     trackDir(c.dir);
-    const oc = new OrchCluster(c);
+    const oc = new OrchCluster(c, binary ?? binary_path);
     onCleanup(() => oc.destroy());
     for (const n of names) await c.add(n);
     const list = c.bootstrapList(names);
@@ -60,6 +63,22 @@ export class OrchCluster implements KvSystem {
 
   kill9(name: string): void {
     this.c.kill9(name);
+  }
+
+  /** `orch kv put`, the CLI a user runs, through the executable the servers run. */
+  cliPut(members: readonly string[], key: string, value: string): string[] {
+    const addr = members.map((n) => `127.0.0.1:${this.c.servers.get(n)!.http_port}`).join(",");
+    return [this.binary, "--addr", addr, "kv", "put", key, value];
+  }
+
+  cliVersion(): string[] {
+    return [this.binary, "--version"];
+  }
+
+  async holds(key: string, value: string): Promise<boolean | undefined> {
+    const r = await this.c.get(await this.waitLeader(), key).catch(() => undefined);
+    if (r === undefined || (r.status !== 200 && r.status !== 404)) return undefined;
+    return r.status === 200 && r.text === value;
   }
 
   async restart(name: string): Promise<void> {

@@ -18,6 +18,12 @@ export interface KvSystem extends LoadTarget {
   /** The leader every live member agrees on, waiting up to the system's bound. */
   waitLeader(): Promise<string>;
   kill9(name: string): void;
+  /** argv of the system's own command-line client putting key=value, given member names in the order to try them. */
+  cliPut(members: readonly string[], key: string, value: string): string[];
+  /** argv of the same client doing nothing but start (its start-up time). */
+  cliVersion(): string[];
+  /** Whether key holds value, read linearizably through the leader; undefined if that could not be read. */
+  holds(key: string, value: string): Promise<boolean | undefined>;
   /** Starts a killed member again from its data folder and waits until all agree on a leader. */
   restart(name: string): Promise<void>;
   /** Warnings and errors from the members' logs (a short sample), for the report. */
