@@ -92,6 +92,11 @@ afterAll(async () => {
 function judge(q: FuzzRequest, a: Answer): string | undefined {
   const text = a.body.toString("utf8");
   if (!q.expect.includes(a.status)) return `status ${a.status}, want ${q.expect.join(" or ")}${a.status >= 500 ? " (server error)" : a.status < 300 ? " (accepted a request designed to be invalid)" : ""}`;
+  if (q.text === true) {
+    // Mesos refuses a subscription it cannot take with a 200 stream of one ERROR event, then ends it.
+    if (a.status === 200) return /^\d+\n\{"type":"ERROR","error":\{"message":"[^"]+/.test(text) ? undefined : "a 200 that is not a stream of one ERROR event";
+    return a.status >= 400 && text.trim() !== "" ? undefined : "a refusal without a message";
+  }
   if (!a.content_type.startsWith("application/json")) return `content-type ${JSON.stringify(a.content_type)}, want application/json`;
   let v: unknown;
   try {

@@ -137,6 +137,7 @@ export function badMethod(r: Prng, t: Target): FuzzRequest {
     [`/v1/nodes/${enc(t.node_id)}`, ["GET"]],
     ["/v1/roles", ["GET"]],
     [`/v1/roles/${t.role}`, ["PUT"]],
+    ["/v1/frameworks", ["GET"]],
   ];
   const [path, allowed] = r.pick(routes);
   const method = r.pick(methods.filter((m) => !allowed.includes(m)));

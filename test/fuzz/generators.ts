@@ -4,6 +4,7 @@ import { assignmentsQuery, heartbeat, registerField, status } from "./gen-agent-
 import { agentPort } from "./gen-agent-port.js";
 import { jsonContentType, jsonDeep, jsonMalformed, jsonNotObject, jsonTooLarge, membersJoin, membersRemove, scale } from "./gen-json.js";
 import { kvDelete, kvGet, kvList, kvPut, kvTooLarge } from "./gen-kv.js";
+import { frameworkRoutes, mesosCall, mesosSubscribe, mesosTransport } from "./gen-mesos.js";
 import { roleField, roleOverLimit, roleShape } from "./gen-role.js";
 import { serviceField, serviceJobCount, serviceUnknownField } from "./gen-service.js";
 import { badMethod, oddValidRead, taskLogsQuery, unknownIdRequest, unknownPath, unknownQuery } from "./gen-routes.js";
@@ -44,6 +45,10 @@ const plan: readonly [Generator, number][] = [
   [unknownPath, 3],
   [agentPort, 5],
   [oddValidRead, 2],
+  [mesosSubscribe, 3],
+  [mesosCall, 5],
+  [mesosTransport, 3],
+  [frameworkRoutes, 2],
 ];
 
 /** `count` requests, the same ones for the same seed and target. */

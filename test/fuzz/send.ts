@@ -14,6 +14,8 @@ export interface FuzzRequest {
   chunked?: boolean;
   /** Statuses that are right for this request. */
   expect: readonly number[];
+  /** The route answers errors in plain text, as Mesos's APIs do (not orch's JSON error shape). */
+  text?: boolean;
 }
 
 export interface Answer {

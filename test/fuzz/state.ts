@@ -9,6 +9,7 @@ export interface Snapshot {
   nodes: unknown;
   members: unknown;
   roles: unknown;
+  frameworks: unknown;
   cluster: unknown;
 }
 
@@ -37,6 +38,7 @@ export async function snapshot(base: string): Promise<Snapshot> {
     // match_index is the leader's replication progress: it moves with every write, refused or not.
     members: status.members.map(({ match_index: _, ...m }) => m),
     roles: await getJson(base, "/v1/roles"),
+    frameworks: await getJson(base, "/v1/frameworks"),
     cluster: { cluster_id: status.cluster_id, leader: status.leader?.id ?? null },
   };
 }

@@ -12,6 +12,7 @@ import { refuseSeconds, killGraceMs } from "../../mesos/filters.js";
 import { encodeEvent } from "../../mesos/json-encode.js";
 import { encodeRecord } from "../../mesos/recordio.js";
 import { capabilitiesOf } from "../../mesos/status-filter.js";
+import { frameworkProblem } from "../../mesos/framework-validate.js";
 import { checkStream } from "../../mesos/stream-check.js";
 import { kill_grace_ms_default, translateTask } from "../../mesos/task-translate.js";
 import type { FrameworkCapability } from "../../mesos/types-framework.js";
@@ -144,6 +145,12 @@ async function subscribe(s: ServerView, log: Logger, streams: Map<string, Stream
       stream.close(last);
     },
   };
+  // As Mesos: a FrameworkInfo it refuses is a 200 stream carrying one ERROR event.
+  const problem = frameworkProblem(info, call.subscribe.suppressed_roles ?? []);
+  if (problem !== null) {
+    conn.close({ type: "ERROR", message: problem });
+    return;
+  }
   let framework_id: string | undefined;
   let closed = false;
   res.on("close", () => {
@@ -231,9 +238,12 @@ async function dispatch(s: ServerView, log: Logger, call: Exclude<ValidCall, { t
     case "RECONCILE":
       await fw.reconcile(fid, (call.reconcile.tasks ?? []).map((t) => ({ task_id: t.task_id.value })));
       return 202;
-    case "UPDATE_FRAMEWORK":
+    case "UPDATE_FRAMEWORK": {
+      const problem = frameworkProblem(call.update_framework.framework_info, call.update_framework.suppressed_roles ?? []);
+      if (problem !== null) throw new HostError(400, problem);
       await fw.update(fid, { info: frameworkRecordOf(call.update_framework.framework_info), ...(call.update_framework.suppressed_roles !== undefined ? { suppressed_roles: call.update_framework.suppressed_roles } : {}) });
       return 200;
+    }
     case "REQUEST":
     case "ACCEPT_INVERSE_OFFERS":
     case "DECLINE_INVERSE_OFFERS":
