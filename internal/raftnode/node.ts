@@ -15,12 +15,13 @@ import {
   type Ready,
   type Status,
 } from "../../raft/index.js";
-import type { LevelStorage } from "../../storage/level.js";
 import type { Envelope, Command } from "../fsm/commands.js";
 import type { ApplyResult, StateMachine } from "../fsm/state.js";
 import { decodeEnvelope, encodeEnvelope } from "./envelope.js";
 import type { Logger } from "../log/logger.js";
 import { NodeError } from "./errors.js";
+import { system_clock, type Clock, type TimerHandle } from "./clock.js";
+import type { NodeStorage } from "./storage.js";
 
 /** Messages a leader sends to replicate: none of them acknowledges anything. */
 const replication_types: ReadonlySet<string> = new Set(["MsgApp", "MsgHeartbeat", "MsgSnap"]);
@@ -37,10 +38,13 @@ export interface NodeTransport {
 
 export interface RaftNodeOptions {
   id: NodeId;
-  storage: LevelStorage;
+  /** LevelStorage in production; the simulator's disk in test/sim. */
+  storage: NodeStorage;
   fsm: StateMachine;
   transport: NodeTransport;
   logger: Logger;
+  /** Time and timers; Node's own unless given (the simulator passes a virtual clock). */
+  clock?: Clock;
   /** Wall time of one Raft tick. */
   tick_ms?: number;
   election_ticks?: number;
@@ -82,14 +86,15 @@ export const defaults = {
 interface Waiter<T> {
   resolve(v: T): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 export class RaftNode {
   readonly id: NodeId;
   private readonly raw: RawNode;
-  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "seed">> & Pick<RaftNodeOptions, "onMembershipChange">;
-  private ticker: NodeJS.Timeout | undefined;
+  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "seed" | "clock">> & Pick<RaftNodeOptions, "onMembershipChange">;
+  private readonly clock: Clock;
+  private ticker: TimerHandle | undefined;
   private processing = false;
   private again = false;
   private failure: Error | undefined;
@@ -114,6 +119,7 @@ export class RaftNode {
   constructor(options: RaftNodeOptions) {
     this.opts = { ...defaults, ...options } as typeof this.opts;
     this.id = options.id;
+    this.clock = options.clock ?? system_clock;
     const snap = options.storage.snapshot();
     options.fsm.restore(snap.data, snap.metadata.index);
     this.raw = new RawNode({
@@ -121,7 +127,7 @@ export class RaftNode {
       storage: options.storage,
       electionTicks: this.opts.election_ticks,
       heartbeatTicks: this.opts.heartbeat_ticks,
-      rand: newRand(options.seed ?? (process.pid * 7919 + options.id * 104729 + Date.now()) % 2 ** 31),
+      rand: newRand(options.seed ?? (process.pid * 7919 + options.id * 104729 + this.clock.now()) % 2 ** 31),
       applied: snap.metadata.index,
       preVote: true,
       checkQuorum: true,
@@ -138,7 +144,7 @@ export class RaftNode {
     // A lone voter need not wait out an election timeout: nobody else can win.
     const conf = this.raw.status().confState;
     if (conf.voters.length === 1 && conf.voters[0] === this.id) this.guard(() => this.raw.campaign());
-    this.ticker = setInterval(() => {
+    this.ticker = this.clock.setInterval(() => {
       this.guard(() => this.raw.tick());
       if (++this.ticks % this.opts.election_ticks === 0 && this.reads.size > 0) this.guard(() => this.resubmitReads());
     }, this.opts.tick_ms);
@@ -147,7 +153,7 @@ export class RaftNode {
 
   /** Stops ticking and answers every waiter; the storage stays open for the caller to close. */
   async stop(): Promise<void> {
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
     this.ticker = undefined;
     this.failure ??= new NodeError("stopped", "this server is shutting down", 503);
     this.rejectAll(this.failure);
@@ -181,7 +187,7 @@ export class RaftNode {
   }
 
   /** Replicates a command; resolves with its result once applied here. */
-  propose(cmd: Command, at_ms = Date.now()): Promise<ApplyResult> {
+  propose(cmd: Command, at_ms = this.clock.now()): Promise<ApplyResult> {
     const rid = this.nextRid();
     const env: Envelope = { rid, at_ms, cmd };
     return this.wait(this.proposals, rid, () => this.raw.propose(encodeEnvelope(env)));
@@ -231,7 +237,7 @@ export class RaftNode {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         table.delete(rid);
         reject(
           new NodeError(
@@ -245,7 +251,7 @@ export class RaftNode {
       try {
         submit();
       } catch (err) {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         table.delete(rid);
         reject(this.translate(err));
         return;
@@ -290,14 +296,14 @@ export class RaftNode {
     const e = err instanceof Error ? err : new Error(String(err));
     if (this.failure === undefined) this.opts.logger.error("raft node stopped", { error: e.message });
     this.failure ??= e;
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
     this.rejectAll(new NodeError("stopped", `this server stopped: ${e.message}`, 503));
   }
 
   private rejectAll(err: Error): void {
     for (const table of [this.proposals, this.confWaiters, this.reads] as Map<string, Waiter<unknown>>[]) {
       for (const w of table.values()) {
-        clearTimeout(w.timer);
+        this.clock.clearTimeout(w.timer);
         w.reject(err);
       }
       table.clear();
@@ -394,7 +400,7 @@ export class RaftNode {
       );
       this.opts.onMembershipChange?.(cc);
       const rid = typeof ctx["rid"] === "string" ? ctx["rid"] : "";
-      settle(this.confWaiters, rid, conf);
+      this.settle(this.confWaiters, rid, conf);
       return;
     }
     if (e.data.length === 0) {
@@ -403,14 +409,14 @@ export class RaftNode {
     }
     this.log_bytes_since_snapshot += e.data.byteLength;
     const env = decodeEnvelope(e.data);
-    settle(this.proposals, env.rid, fsm.apply(e.index, env));
+    this.settle(this.proposals, env.rid, fsm.apply(e.index, env));
   }
 
   private answerReads(): void {
     const applied = this.opts.fsm.applied_index;
     const waiting: typeof this.readyReads = [];
     for (const r of this.readyReads) {
-      if (r.index <= applied) settle(this.reads, r.ctx, undefined);
+      if (r.index <= applied) this.settle(this.reads, r.ctx, undefined);
       else waiting.push(r);
     }
     this.readyReads = waiting;
@@ -428,7 +434,7 @@ export class RaftNode {
     if (entries < this.opts.snapshot_entries * stagger) return;
     const bytes_due = Math.min(held.data.byteLength * stagger, this.opts.snapshot_log_bytes_max);
     if (this.log_bytes_since_snapshot < bytes_due && entries < this.opts.snapshot_entries_max) return;
-    const started = Date.now();
+    const started = this.clock.now();
     const conf = this.raw.status().confState;
     // A restart reads the commit index back and requires it to reach the snapshot: write it first.
     if (this.unwritten_hard_state !== undefined) {
@@ -438,11 +444,19 @@ export class RaftNode {
     // The state is encoded here, at the applied index; writing it (in chunks) and compacting the
     // log go on in the background while this loop keeps persisting and applying Readies.
     const data = this.opts.fsm.snapshot();
-    const encode_ms = Date.now() - started;
+    const encode_ms = this.clock.now() - started;
     this.log_bytes_since_snapshot = 0;
     this.snapshotting = this.persistSnapshot(applied, conf, data, started, encode_ms).finally(() => {
       this.snapshotting = undefined;
     });
+  }
+
+  private settle<T>(table: Map<string, Waiter<T>>, rid: string, value: T): void {
+    const w = table.get(rid);
+    if (w === undefined) return;
+    table.delete(rid);
+    this.clock.clearTimeout(w.timer);
+    w.resolve(value);
   }
 
   private async persistSnapshot(applied: number, conf: ConfState, data: Uint8Array, started: number, encode_ms: number): Promise<void> {
@@ -451,7 +465,7 @@ export class RaftNode {
       await st.createSnapshot(applied, conf, data);
       const compactTo = applied - this.opts.snapshot_catchup_entries;
       if (compactTo >= st.firstIndex()) await st.compact(compactTo);
-      this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, encode_ms, took_ms: Date.now() - started });
+      this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, encode_ms, took_ms: this.clock.now() - started });
     } catch (err) {
       // The leader's snapshot, newer, was installed while this one was being written.
       if (err instanceof ErrSnapOutOfDate) {
@@ -467,10 +481,3 @@ export class RaftNode {
 const snapshot_stagger_steps = 4;
 const snapshot_stagger_step = 0.15;
 
-function settle<T>(table: Map<string, Waiter<T>>, rid: string, value: T): void {
-  const w = table.get(rid);
-  if (w === undefined) return;
-  table.delete(rid);
-  clearTimeout(w.timer);
-  w.resolve(value);
-}
