@@ -101,6 +101,13 @@ export class RaftNode {
   /** The snapshot being written in the background, if any (one at a time). */
   private snapshotting: Promise<void> | undefined;
   private counter = 0;
+  /**
+   * Request ids ("<id>-<start time>-<counter>") are unique across restarts too: an entry or a
+   * read proposed before a crash can still be applied or answered after the restart, and must
+   * not settle a new request that reuses its number (the simulator caught a put answered with
+   * another command's result that way).
+   */
+  private readonly rid_prefix: string;
   private readonly proposals = new Map<string, Waiter<ApplyResult>>();
   private readonly confWaiters = new Map<string, Waiter<ConfState>>();
   private readonly reads = new Map<string, Waiter<void>>();
@@ -120,6 +127,7 @@ export class RaftNode {
     this.opts = { ...defaults, ...options } as typeof this.opts;
     this.id = options.id;
     this.clock = options.clock ?? system_clock;
+    this.rid_prefix = `${options.id}-${this.clock.now().toString(36)}-`;
     const snap = options.storage.snapshot();
     options.fsm.restore(snap.data, snap.metadata.index);
     this.raw = new RawNode({
@@ -223,7 +231,7 @@ export class RaftNode {
   }
 
   private nextRid(): string {
-    return `${this.id}-${++this.counter}`;
+    return this.rid_prefix + String(++this.counter);
   }
 
   private wait<T>(table: Map<string, Waiter<T>>, rid: string, submit: () => void): Promise<T> {
