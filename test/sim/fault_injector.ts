@@ -20,6 +20,8 @@ export interface FaultHost {
 /** Voters kept at least / at most by membership changes. */
 export const voters_min = 3;
 export const voters_max = 7;
+/** Ticks an armed crash waits for its write; an idle follower writes only when entries come. */
+export const armed_crash_wait_ticks_max = 30;
 
 export interface FaultStats {
   crashes: number;
@@ -48,7 +50,7 @@ export class FaultInjector {
   onTick(nowTick: number): void {
     this.restartDue(nowTick);
     this.maybePartition();
-    this.maybeCrash();
+    this.maybeCrash(nowTick);
     this.maybeTransfer();
     this.maybeChangeMembership();
     this.maybeCampaign();
@@ -113,7 +115,7 @@ export class FaultInjector {
     this.restarts.set(node.id, nowTick + this.prng.range(low, high));
   }
 
-  private maybeCrash(): void {
+  private maybeCrash(nowTick: number): void {
     if (!this.prng.chance(this.options.crashChance)) return;
     const up = this.cluster.up();
     if (up.length === 0 || !this.mayCrashAnother()) return;
@@ -122,8 +124,12 @@ export class FaultInjector {
     if (victim.armed !== null) return;
     // Now, or armed against the victim's next synced write: while its fsync runs (the write
     // may be kept, lost or torn) or just after it returned (durable, but nobody was told).
-    if (this.prng.chance(this.options.disk.midWriteCrashShare)) victim.armed = this.prng.chance(0.5) ? "mid-write" : "after-write";
-    else this.host.crashLater(victim, 0);
+    if (this.prng.chance(this.options.disk.midWriteCrashShare)) {
+      victim.armed = this.prng.chance(0.5) ? "mid-write" : "after-write";
+      victim.armedUntilTick = nowTick + armed_crash_wait_ticks_max;
+    } else {
+      this.host.crashLater(victim, 0);
+    }
     this.stats.crashes += 1;
   }
 
@@ -143,10 +149,10 @@ export class FaultInjector {
     return true;
   }
 
-  /** An armed crash whose write never came (the node was idle) strikes at the end of the tick. */
-  strikeArmed(): void {
+  /** An armed crash whose write never came (the node stayed idle) strikes anyway. */
+  strikeArmed(nowTick: number): void {
     for (const node of this.cluster.up()) {
-      if (node.armed === null) continue;
+      if (node.armed === null || nowTick < node.armedUntilTick) continue;
       node.armed = null;
       this.host.crashLater(node, 0);
     }

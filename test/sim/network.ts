@@ -41,8 +41,7 @@ export class Network {
 
   /**
    * The delays in ms after which copies of a message arrive: none if it is lost at once, two if
-   * duplicated (only when `duplicable`). Within a tick the arrival time is spread, so messages
-   * interleave with disk writes and with each other.
+   * duplicated (only when `duplicable`).
    */
   route(from: number, to: number, duplicable: boolean, tick_ms: number): number[] {
     this.sentCount += 1;
@@ -58,7 +57,9 @@ export class Network {
         break;
       }
       this.inflight += 1;
-      delays.push((this.delayTicks() + this.linkExtra(from, to)) * tick_ms + this.prng.int(tick_ms));
+      // Arrivals land on the tick or half-way through it: enough to interleave with disk writes
+      // and ticks, few enough instants to keep a run cheap.
+      delays.push((this.delayTicks() + this.linkExtra(from, to)) * tick_ms + this.prng.int(2) * Math.floor(tick_ms / 2));
     }
     return delays;
   }

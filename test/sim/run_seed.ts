@@ -36,8 +36,10 @@ export function replayCommand(seed: number, nodeCount?: NodeCount): string {
   return `scripts/sim.sh --seed ${seed}${nodeCount === undefined ? "" : ` --nodes ${nodeCount}`}`;
 }
 
-export async function runSeed(seed: number, nodeCount?: NodeCount): Promise<SeedResult> {
-  const options = optionsForSeed(seed, nodeCount);
+/** `adjust` changes the seed's options (the negative test breaks the disk with it). */
+export async function runSeed(seed: number, nodeCount?: NodeCount, adjust?: (options: SimOptions) => SimOptions): Promise<SeedResult> {
+  const drawn = optionsForSeed(seed, nodeCount);
+  const options = adjust === undefined ? drawn : adjust(drawn);
   const sim = new Simulation(options);
   let verdict: SeedResult["verdict"] = "pass";
   let message = "";

@@ -25,6 +25,11 @@ export interface DiskTimings {
   /** Chance that a synced write stalls (a slow disk, a busy device) for stall_ms. */
   readonly stall_chance: number;
   readonly stall_ms: readonly [number, number];
+  /**
+   * A broken disk, for the negative test only: fsync returns at once but the data reaches the
+   * platter only this many ms later, so a crash can lose writes the driver was told are durable.
+   */
+  readonly fsync_lies_ms?: number;
 }
 
 export const fast_disk: DiskTimings = { write_ms: [0, 1], fsync_ms: [1, 3], stall_chance: 0, stall_ms: [0, 0] };
@@ -207,13 +212,19 @@ export class SimDisk implements NodeStorage {
         if (op.kind === "save") this.host.onSaved?.(op.write);
         if (sync) {
           // The fsync makes this write and every one before it durable.
-          const upTo = this.pending.indexOf(pending);
-          for (const p of this.pending.splice(0, upTo + 1)) applyOp(this.durable, p.op);
+          const lies_ms = this.timings.fsync_lies_ms;
+          if (lies_ms === undefined) this.makeDurable(pending);
+          else this.host.after(lies_ms, () => pending.generation === this.generation && this.makeDurable(pending));
           if (this.host.crashOnSynced?.() === true) return;
         }
         resolve();
       });
     });
+  }
+
+  private makeDurable(upTo: Pending): void {
+    const count = this.pending.indexOf(upTo) + 1;
+    for (const p of this.pending.splice(0, count)) applyOp(this.durable, p.op);
   }
 
   private project(): void {

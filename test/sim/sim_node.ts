@@ -105,6 +105,8 @@ export class SimNode {
   retired = false;
   /** A crash armed to strike at this server's next synced write (while its fsync runs, or once it returned). */
   armed: "mid-write" | "after-write" | null = null;
+  /** When an armed crash whose write never came strikes anyway. */
+  armedUntilTick = 0;
 
   constructor(
     readonly id: number,

@@ -165,6 +165,7 @@ export function describeOptions(options: SimOptions): string {
     `clients=${options.clientCount} keys=${options.keys.length} drop=${options.network.dropRate} ` +
     `dup=${options.network.duplicateRate} crash=${options.crashChance} slowDisks=${options.disk.slowDiskShare} ` +
     `stall=${options.disk.normal.stall_chance} fsync=${options.disk.normal.fsync_ms.join("-")}ms ` +
-    `snapshotEvery=${options.snapshot.everyEntries ?? "never"}`
+    `snapshotEvery=${options.snapshot.everyEntries ?? "never"}` +
+    (options.disk.normal.fsync_lies_ms !== undefined ? ` fsyncLies=${options.disk.normal.fsync_lies_ms}ms` : "")
   );
 }

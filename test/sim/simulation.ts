@@ -88,9 +88,10 @@ export class Simulation {
     };
     this.faults = new FaultInjector(faultPrng, options, this.cluster, this.network, {
       startNode: (node) => this.startNode(node),
+      // A crash still pending when the run heals does not strike.
       crashLater: (node, delay_ms) => {
         const owner = node.live.owner;
-        this.scheduler.after(delay_ms, () => this.crash(node, false), owner);
+        this.scheduler.after(delay_ms, () => this.faultsActive && this.crash(node, false), owner);
       },
       skewClock: (node, ticks) => this.scheduler.skew(node.live.owner, ticks),
     });
@@ -168,7 +169,7 @@ export class Simulation {
     this.scheduler.now_ms = this.tick * tick_ms;
     for (const client of this.clients) client.onTick(this.clientEnv, issuing);
     await this.scheduler.runUntil((this.tick + 1) * tick_ms - 1, () => this.raiseProblems());
-    if (this.faultsActive) this.faults.strikeArmed();
+    if (this.faultsActive) this.faults.strikeArmed(this.tick);
     for (const id of this.toRetire) {
       const node = this.cluster.get(id);
       if (node !== undefined) this.retire(node);
@@ -192,7 +193,7 @@ export class Simulation {
     const node = this.cluster.get(from);
     if (node !== undefined && this.faultsActive && this.faults.crashAfterAck(messages)) {
       // Right after the acknowledgement left, before the node does anything else.
-      this.scheduler.after(0, () => this.crash(node, true), owner);
+      this.scheduler.after(0, () => this.faultsActive && this.crash(node, true), owner);
     }
   }
 
