@@ -1,5 +1,7 @@
 // The Raft node driver: timers into ticks, the Ready loop (persist → send → apply → advance),
 // proposals and linearizable reads with bounded waits, and snapshots of the state machine.
+// Clock and storage are injected: the simulator (test/sim) runs this same code on virtual time
+// and a disk that crashes between a write and its fsync.
 import {
   ErrProposalDropped,
   ErrSnapOutOfDate,
@@ -352,10 +354,11 @@ export class RaftNode {
       if (rd.softState.lead !== this.lead) this.opts.logger.info("leader changed", { leader: rd.softState.lead, state: rd.softState.raftState });
       this.lead = rd.softState.lead;
     }
-    // A leader's replication messages acknowledge nothing, so they may leave while this batch's
-    // entries are written (Raft thesis §10.2.1; etcd's Ready contract allows it) — provided the
-    // term and vote they carry are already durable. The leader counts its own copy of an entry
-    // only through the next Ready, which this loop takes after the write completes.
+    // rawnode.ts, step 2: a leader's replication messages acknowledge nothing, so they may leave
+    // while this batch's entries are written (Raft thesis §10.2.1) — provided the term and vote
+    // they carry are already durable. Raft counts the leader's own copy of an entry at once, but
+    // a commit that counts it leaves only through the next Ready, which this loop takes after the
+    // write completed. Votes and acknowledgements (`late`) leave only after the write.
     const term_vote_durable = rd.hardState === undefined || (rd.hardState.term === this.durable.term && rd.hardState.vote === this.durable.vote);
     const early: Message[] = [];
     const late: Message[] = [];

@@ -41,15 +41,15 @@ export class Network {
 
   /**
    * The delays in ms after which copies of a message arrive: none if it is lost at once, two if
-   * duplicated (only when `duplicable`).
+   * duplicated (only when `duplicable`). Only `lossy` traffic is dropped at random.
    */
-  route(from: number, to: number, duplicable: boolean, tick_ms: number): number[] {
+  route(from: number, to: number, kind: { readonly duplicable: boolean; readonly lossy: boolean }, tick_ms: number): number[] {
     this.sentCount += 1;
-    if (this.prng.chance(this.faults.dropRate) || this.isBlocked(from, to)) {
+    if ((kind.lossy && this.prng.chance(this.faults.dropRate)) || this.isBlocked(from, to)) {
       this.droppedCount += 1;
       return [];
     }
-    const copies = duplicable && this.prng.chance(this.faults.duplicateRate) ? 2 : 1;
+    const copies = kind.duplicable && this.prng.chance(this.faults.duplicateRate) ? 2 : 1;
     const delays: number[] = [];
     for (let copy = 0; copy < copies; copy += 1) {
       if (this.inflight >= network_inflight_max) {

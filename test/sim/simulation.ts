@@ -198,13 +198,16 @@ export class Simulation {
   }
 
   /**
-   * TCP neither duplicates nor replays: only Raft's messages between servers are duplicated
-   * (Raft must tolerate it), and not forwarded proposals, which orch's API has no session to
-   * deduplicate. Client requests and replies may still be lost or delayed.
+   * Raft's messages between servers are dropped, duplicated and reordered: Raft must tolerate
+   * all of it (orch's transport drops on full queues and broken connections). Forwarded
+   * proposals are not duplicated: orch's API has no session to deduplicate them, and TCP does
+   * not replay. Client requests and replies ride HTTP over TCP: delayed, never dropped at
+   * random; they are lost only with a crashed server, and a client then gives up on the op.
    */
   private send(from: number, to: number, payload: SimPayload, owner: Owner | null): void {
-    const duplicable = payload.kind === "raft" && payload.message.type !== "MsgProp";
-    const delays = this.network.route(from, to, duplicable, tick_ms);
+    const raft = payload.kind === "raft";
+    const kind = { duplicable: raft && payload.message.type !== "MsgProp", lossy: raft };
+    const delays = this.network.route(from, to, kind, tick_ms);
     if (delays.length === 0 && payload.kind === "raft" && owner !== null) this.reportLost(from, owner, payload.message);
     for (const delay of delays) this.scheduler.after(delay, () => this.deliver(from, to, payload, owner));
   }
