@@ -163,6 +163,17 @@ export class SafetyChecker {
     }
   }
 
+  /** "put key=value" of every put (plain or cas) applied anywhere: values are unique per write. */
+  appliedPuts(): Set<string> {
+    const puts = new Set<string>();
+    for (const { what } of this.applied.values()) {
+      if (!what.startsWith("put ")) continue;
+      const end = what.indexOf(" ", 4);
+      puts.add(end < 0 ? what : what.slice(0, end));
+    }
+    return puts;
+  }
+
   leaderCount(): number {
     return this.leaderOfTerm.size;
   }
