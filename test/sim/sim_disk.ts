@@ -111,11 +111,6 @@ export class SimDisk implements NodeStorage {
     return this.view.snapshot();
   }
 
-  /** What a crash now could not take away. */
-  durableView(): MemoryStorage {
-    return this.durable;
-  }
-
   // ---- NodeStorage (writes).
   save(write: StorageWrite, sync: boolean): Promise<void> {
     const held = this.projected.snap;
