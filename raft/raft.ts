@@ -214,7 +214,9 @@ export class Raft {
     const stamped = es.map((e, i) => ({ ...e, term: this.term, index: li + 1 + i }));
     if (!this.increaseUncommittedSize(stamped)) return false;
     li = this.raftLog.append(stamped);
-    // The leader's own entries count as stored: they are durable before any MsgApp leaves.
+    // The leader's own entries count as stored at once, though the driver may send MsgApp
+    // before they are durable: a commit this allows leaves only through a later Ready, which
+    // the driver takes after this one's write completed (rawnode.ts, step 2).
     this.trk.progress.get(this.id)?.maybeUpdate(li);
     this.maybeCommit();
     return true;

@@ -12,8 +12,13 @@
  *       1. persist, atomically and (if rd.mustSync) durably:
  *          rd.snapshot (if any), then rd.entries (appending; they may replace a suffix),
  *          then rd.hardState (if any).
- *       2. only then send rd.messages. A vote or an append acknowledgement that leaves
- *          before the vote / entries are durable can lose committed data after a crash.
+ *       2. send rd.messages once that write is durable, except the messages that promise
+ *          nothing about this node's disk, which may leave before or while it is written:
+ *            - a leader's MsgApp, MsgHeartbeat and MsgSnap, unless rd.hardState changes the
+ *              term or the vote (a leader must never speak for a term it could forget);
+ *            - requests forwarded to the leader: MsgProp, MsgReadIndex, MsgTransferLeader.
+ *          Everything else waits: a vote or an append acknowledgement that leaves before the
+ *          vote / entries are durable can lose committed data after a crash.
  *       3. apply rd.snapshot (if any) to the state machine, then rd.committedEntries in order;
  *          for a "ConfChange" entry call node.applyConfChange(decodeConfChange(e.data)).
  *          Serve reads in rd.readStates once applied >= readState.index.
@@ -24,8 +29,16 @@
  * snapshot is acknowledged by the follower itself). When any message to a peer fails, calling
  * reportUnreachable(to) makes the leader probe it again instead of pipelining blindly.
  *
- * This implementation does not send a leader's MsgApp before its own entries are durable
- * (the thesis allows it, §10.2.1); keeping the order above keeps the rule simple.
+ * Why a leader's appends may leave before its own write (Raft thesis §10.2.1): the leader
+ * counts its entries as stored the moment it appends them (raft.ts appendEntry), so followers'
+ * acknowledgements can commit an entry while the leader's copy is still being written. That
+ * commit reaches nobody until a later Ready (committedEntries, the commit index in messages,
+ * ReadStates), and ready() cannot be called again before advance(rd), which comes after step
+ * 1 completed: by then the leader's copy is durable. A leader that crashes before its write
+ * completes has told nobody; the entry is committed only if a majority holds it durably,
+ * which the followers' own rule (acknowledge only what is durable) guarantees.
+ * internal/raftnode/node.ts is the driver that does this; the simulator (test/sim) runs it
+ * against disks that crash between a write and its fsync.
  *
  * Restart: build a new RawNode over the same storage, with `applied` set to the index the
  * state machine reflects (e.g. the snapshot index it restored from). initialState().confState

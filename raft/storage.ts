@@ -11,6 +11,7 @@ import {
   type NodeId,
   type Snapshot,
   type Storage,
+  type StorageWrite,
 } from "./types.js";
 import { limitSize } from "./util.js";
 
@@ -116,6 +117,26 @@ export class MemoryStorage implements Storage {
     const i = compactIndex - offset;
     const dummy: Entry = { term: this.ents[i]!.term, index: compactIndex, type: "Normal", data: new Uint8Array(0) };
     this.ents = [dummy, ...this.ents.slice(i + 1)];
+  }
+
+  /**
+   * One Ready's write, all or nothing: the snapshot, then the entries, then the hard state. A
+   * refused write (an older snapshot, entries leaving a gap) changes nothing. Memory has no
+   * sync: what the caller passes as `sync` does not matter here.
+   */
+  save(w: StorageWrite): void {
+    const held = this.snap.metadata.index;
+    if (w.snapshot !== undefined && w.snapshot.metadata.index <= held && held > 0) {
+      throw new ErrSnapOutOfDate(`storage: snapshot at ${w.snapshot.metadata.index} is not newer than the held one at ${held}`);
+    }
+    const last = w.snapshot !== undefined ? w.snapshot.metadata.index : this.lastIndex();
+    const head = w.entries[0];
+    if (head !== undefined && head.index > last + 1) {
+      throw new RaftInvariantError(`storage: append at ${head.index} leaves a gap after the last index ${last}`);
+    }
+    if (w.snapshot !== undefined) this.applySnapshot(w.snapshot);
+    this.append(w.entries);
+    if (w.hardState !== undefined) this.setHardState(w.hardState);
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   type HardState,
   type Snapshot,
   type Storage,
+  type StorageWrite,
 } from "./types.js";
 import { entrySizeBytes } from "./util.js";
 
@@ -19,6 +20,8 @@ type MaybePromise<T> = T | Promise<T>;
  * resolves once the write is durable); reads stay synchronous for the core.
  */
 export interface WritableStorage extends Storage {
+  /** One Ready's write, all or nothing; the node driver's only write of the log. */
+  save(w: StorageWrite, sync?: boolean): MaybePromise<void>;
   append(entries: readonly Entry[]): MaybePromise<void>;
   setHardState(hs: HardState): MaybePromise<void>;
   applySnapshot(snap: Snapshot): MaybePromise<void>;
@@ -170,8 +173,56 @@ export function storageContract<S extends WritableStorage>(name: string, opts: S
         await expect(async () => s.createSnapshot(2, CONF, new Uint8Array(0))).rejects.toThrow(ErrSnapOutOfDate);
       }));
 
+    it("save writes a snapshot, the entries after it and the hard state as one", () =>
+      withStorage(async (s) => {
+        await fill(s, 4);
+        const snap: Snapshot = { metadata: { index: 10, term: 3, confState: CONF }, data: new Uint8Array([7]) };
+        await s.save({ snapshot: snap, entries: [ent(11, 3), ent(12, 4)], hardState: { term: 4, vote: 2, commit: 11 } }, true);
+        expect([s.firstIndex(), s.lastIndex()]).toEqual([11, 12]);
+        expect([s.term(10), s.term(11), s.term(12)]).toEqual([3, 3, 4]);
+        expect(s.snapshot().metadata.index).toBe(10);
+        expect(s.initialState()).toEqual({ hardState: { term: 4, vote: 2, commit: 11 }, confState: CONF });
+      }));
+
+    it("save truncates a conflicting suffix, and a write without sync reads back at once", () =>
+      withStorage(async (s) => {
+        await s.save({ entries: [ent(1, 1), ent(2, 1), ent(3, 1), ent(4, 1)], hardState: { term: 1, vote: 1, commit: 2 } }, true);
+        await s.save({ entries: [ent(3, 2, "new3")], hardState: { term: 2, vote: 3, commit: 2 } }, true);
+        expect(s.lastIndex()).toBe(3);
+        expect(new TextDecoder().decode(s.entries(3, 4, Infinity)[0]!.data)).toBe("new3");
+        await s.save({ entries: [], hardState: { term: 2, vote: 3, commit: 3 } }, false);
+        expect(s.initialState().hardState).toEqual({ term: 2, vote: 3, commit: 3 });
+        await s.save({ entries: [] }, true);
+        expect([s.lastIndex(), s.initialState().hardState.commit]).toEqual([3, 3]);
+      }));
+
+    it("a refused save changes nothing: an older snapshot, or entries that leave a gap", () =>
+      withStorage(async (s) => {
+        await fill(s, 6);
+        await s.createSnapshot(5, CONF, new Uint8Array([1]));
+        await s.setHardState({ term: 1, vote: 1, commit: 5 });
+        const older: Snapshot = { metadata: { index: 3, term: 1, confState: CONF }, data: new Uint8Array(0) };
+        await expect(async () => s.save({ snapshot: older, entries: [ent(4, 1)], hardState: { term: 9, vote: 9, commit: 4 } }, true)).rejects.toThrow(ErrSnapOutOfDate);
+        await expect(async () => s.save({ entries: [ent(9, 1)], hardState: { term: 9, vote: 9, commit: 9 } }, true)).rejects.toThrow();
+        expect([s.firstIndex(), s.lastIndex(), s.snapshot().metadata.index]).toEqual([1, 6, 5]);
+        expect(s.initialState().hardState).toEqual({ term: 1, vote: 1, commit: 5 });
+      }));
+
     if (opts.reopen !== undefined) {
       const reopen = opts.reopen;
+      it("keeps what synced saves wrote across reopen", () =>
+        withStorage(async (s) => {
+          await s.save({ entries: [ent(1, 1), ent(2, 1), ent(3, 2)], hardState: { term: 2, vote: 1, commit: 1 } }, true);
+          const snap: Snapshot = { metadata: { index: 7, term: 3, confState: CONF }, data: new Uint8Array([4, 2]) };
+          await s.save({ snapshot: snap, entries: [ent(8, 3)], hardState: { term: 3, vote: 2, commit: 7 } }, true);
+          await s.save({ entries: [ent(9, 3)] }, true);
+          const r = await reopen(s);
+          expect([r.firstIndex(), r.lastIndex(), r.term(9)]).toEqual([8, 9, 3]);
+          expect(r.initialState()).toEqual({ hardState: { term: 3, vote: 2, commit: 7 }, confState: CONF });
+          expect([...r.snapshot().data]).toEqual([4, 2]);
+          return r;
+        }));
+
       it("keeps log, hard state and snapshot across reopen", () =>
         withStorage(async (s) => {
           await fill(s, 8, 2);

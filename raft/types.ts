@@ -218,6 +218,16 @@ export interface Storage {
   snapshot(): Snapshot;
 }
 
+/**
+ * What one Ready asks to make durable, as one atomic write: the snapshot (replacing the log),
+ * then the entries (truncating a conflicting suffix), then the hard state.
+ */
+export interface StorageWrite {
+  readonly snapshot?: Snapshot;
+  readonly entries: readonly Entry[];
+  readonly hardState?: HardState;
+}
+
 export interface ProgressStatus {
   readonly match: number;
   readonly next: number;

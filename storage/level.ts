@@ -11,6 +11,7 @@ import {
   type InitialState,
   type Snapshot,
   type Storage,
+  type StorageWrite,
 } from "../raft/index.js";
 import { crc32c, crc32cUpdate } from "./crc32.js";
 import {
@@ -28,12 +29,8 @@ import {
   type SnapshotHeader,
 } from "./record.js";
 
-/** What one Ready asks to make durable; written as one LevelDB batch. */
-export interface StorageWrite {
-  readonly snapshot?: Snapshot;
-  readonly entries: readonly Entry[];
-  readonly hardState?: HardState;
-}
+/** What one Ready asks to make durable (raft's StorageWrite); written as one LevelDB batch. */
+export type { StorageWrite } from "../raft/index.js";
 
 /** The data folder failed to open or holds damaged records; the message says what to do. */
 export class StorageError extends Error {

@@ -157,7 +157,7 @@ export type Command = { [T in CommandType]: { type: T } & CommandPayloads[T] }[C
 
 /** What the log carries: the command, a request id for the proposer, and when it was made. */
 export interface Envelope {
-  /** Unique per proposal ("<node id>-<counter>"), so the proposer finds its result. */
+  /** Unique per proposal ("<server id>-<process start, base 36>-<counter>"), so the proposer finds its result (writerVersion reads the server id). */
   rid: string;
   /** Proposer's wall clock in ms: the only time the state machine ever sees. */
   at_ms: number;

@@ -1,15 +1,18 @@
 // Three RaftNodes on real LevelDB folders, wired by an in-process transport: elections,
-// replication, a stopped leader, snapshots with compaction, and restart from disk.
+// replication, a stopped leader, snapshots with compaction, and restart from disk; and a lone
+// server on an in-memory disk restarted while an entry it proposed was not yet answered.
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Message } from "../../raft/index.js";
+import { MemoryStorage, type ConfState, type Message, type StorageWrite } from "../../raft/index.js";
 import { LevelStorage } from "../../storage/level.js";
 import { CommandType } from "../fsm/commands.js";
 import { decodeSnapshot } from "../fsm/snapshot.js";
 import { StateMachine } from "../fsm/state.js";
+import type { Clock } from "./clock.js";
 import { RaftNode } from "./node.js";
+import type { NodeStorage } from "./storage.js";
 
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const tick_ms = 10;
@@ -169,5 +172,45 @@ describe("RaftNode", () => {
       return st.raftState !== "Leader" && st.lead === 0;
     }, 8_000);
     await expect(lone.propose(put("x", "1"))).rejects.toMatchObject({ code: "no_leader", status: 503 });
+  });
+});
+
+describe("RaftNode across a restart", () => {
+  /** A lone voter's disk in memory: saves land at once; while `hold.on` they never report back (the process died before hearing). */
+  function memoryDisk(mem: MemoryStorage, hold: { on: boolean }): NodeStorage {
+    return {
+      initialState: () => mem.initialState(),
+      entries: (lo, hi, max) => mem.entries(lo, hi, max),
+      term: (i) => mem.term(i),
+      firstIndex: () => mem.firstIndex(),
+      lastIndex: () => mem.lastIndex(),
+      snapshot: () => mem.snapshot(),
+      save: (w: StorageWrite) => {
+        mem.save(w);
+        return hold.on ? new Promise<void>(() => {}) : Promise.resolve();
+      },
+      createSnapshot: (i: number, conf: ConfState, data: Uint8Array) => Promise.resolve(mem.createSnapshot(i, conf, data)),
+      compact: (i: number) => Promise.resolve(mem.compact(i)),
+    };
+  }
+  /** Time stands still at `now_ms`; timers never fire. */
+  const stillClock = (now_ms: number): Clock => ({ now: () => now_ms, setTimeout: () => 0, clearTimeout: () => {}, setInterval: () => 0, clearInterval: () => {} });
+
+  it("does not answer a request with the result of an entry proposed before the restart", async () => {
+    const mem = MemoryStorage.bootstrap([1]);
+    const hold = { on: false };
+    const options = { id: 1, fsm: new StateMachine(), transport: { send: () => {} }, logger: quiet, seed: 1 };
+    const before = new RaftNode({ ...options, storage: memoryDisk(mem, hold), clock: stillClock(1_000) });
+    before.start();
+    await until("the lone server to lead", () => before.status().softState.raftState === "Leader" && before.status().applied > 1);
+    // Written and committed, but the process dies before it applies the entry or answers.
+    hold.on = true;
+    void before.propose(put("x", "old"));
+    hold.on = false;
+    const after = new RaftNode({ ...options, fsm: new StateMachine(), storage: memoryDisk(mem, hold), clock: stillClock(2_000) });
+    after.start();
+    // Proposed while the restarted server is still replaying the old entry.
+    const answer = await after.propose(put("y", "new"));
+    expect(answer).toMatchObject({ ok: true, key: "y" });
   });
 });

@@ -1,5 +1,7 @@
 // The Raft node driver: timers into ticks, the Ready loop (persist → send → apply → advance),
 // proposals and linearizable reads with bounded waits, and snapshots of the state machine.
+// Clock and storage are injected: the simulator (test/sim) runs this same code on virtual time
+// and a disk that crashes between a write and its fsync.
 import {
   ErrProposalDropped,
   ErrSnapOutOfDate,
@@ -15,12 +17,13 @@ import {
   type Ready,
   type Status,
 } from "../../raft/index.js";
-import type { LevelStorage } from "../../storage/level.js";
 import type { Envelope, Command } from "../fsm/commands.js";
 import type { ApplyResult, StateMachine } from "../fsm/state.js";
 import { decodeEnvelope, encodeEnvelope } from "./envelope.js";
 import type { Logger } from "../log/logger.js";
 import { NodeError } from "./errors.js";
+import { system_clock, type Clock, type TimerHandle } from "./clock.js";
+import type { NodeStorage } from "./storage.js";
 
 /** Messages a leader sends to replicate: none of them acknowledges anything. */
 const replication_types: ReadonlySet<string> = new Set(["MsgApp", "MsgHeartbeat", "MsgSnap"]);
@@ -37,10 +40,13 @@ export interface NodeTransport {
 
 export interface RaftNodeOptions {
   id: NodeId;
-  storage: LevelStorage;
+  /** LevelStorage in production; the simulator's disk in test/sim. */
+  storage: NodeStorage;
   fsm: StateMachine;
   transport: NodeTransport;
   logger: Logger;
+  /** Time and timers; Node's own unless given (the simulator passes a virtual clock). */
+  clock?: Clock;
   /** Wall time of one Raft tick. */
   tick_ms?: number;
   election_ticks?: number;
@@ -90,7 +96,7 @@ export const defaults = {
 interface Waiter<T> {
   resolve(v: T): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
   /** The log index a proposal was appended at while this server led (see `appended`). */
   appended_at?: number;
 }
@@ -98,14 +104,22 @@ interface Waiter<T> {
 export class RaftNode {
   readonly id: NodeId;
   private readonly raw: RawNode;
-  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "onRoleChange" | "seed">> & Pick<RaftNodeOptions, "onMembershipChange" | "onRoleChange">;
-  private ticker: NodeJS.Timeout | undefined;
+  private readonly opts: Required<Omit<RaftNodeOptions, "onMembershipChange" | "onRoleChange" | "seed" | "clock">> & Pick<RaftNodeOptions, "onMembershipChange" | "onRoleChange">;
+  private readonly clock: Clock;
+  private ticker: TimerHandle | undefined;
   private processing = false;
   private again = false;
   private failure: Error | undefined;
   /** The snapshot being written in the background, if any (one at a time). */
   private snapshotting: Promise<void> | undefined;
   private counter = 0;
+  /**
+   * Request ids ("<id>-<start time>-<counter>") are unique across restarts too: an entry or a
+   * read proposed before a crash can still be applied or answered after the restart, and must
+   * not settle a new request that reuses its number (the simulator caught a put answered with
+   * another command's result that way).
+   */
+  private readonly rid_prefix: string;
   private readonly proposals = new Map<string, Waiter<ApplyResult>>();
   private readonly confWaiters = new Map<string, Waiter<ConfState>>();
   private readonly reads = new Map<string, Waiter<void>>();
@@ -115,11 +129,6 @@ export class RaftNode {
    * when its waiter times out, or when a snapshot passes it.
    */
   private readonly appended = new Map<number, string>();
-  /**
-   * Tells this process's request ids from those of an earlier run of the same server: a restart
-   * starts the counter again, and an entry proposed before it may still commit afterwards.
-   */
-  private readonly rid_prefix: string;
   /** ReadStates received and waiting for the state machine to reach their index. */
   private readyReads: { ctx: string; index: number }[] = [];
   private lead: NodeId = 0;
@@ -135,6 +144,8 @@ export class RaftNode {
   constructor(options: RaftNodeOptions) {
     this.opts = { ...defaults, ...options } as typeof this.opts;
     this.id = options.id;
+    this.clock = options.clock ?? system_clock;
+    this.rid_prefix = `${options.id}-${this.clock.now().toString(36)}-`;
     const snap = options.storage.snapshot();
     options.fsm.restore(snap.data, snap.metadata.index);
     this.raw = new RawNode({
@@ -142,7 +153,7 @@ export class RaftNode {
       storage: options.storage,
       electionTicks: this.opts.election_ticks,
       heartbeatTicks: this.opts.heartbeat_ticks,
-      rand: newRand(options.seed ?? (process.pid * 7919 + options.id * 104729 + Date.now()) % 2 ** 31),
+      rand: newRand(options.seed ?? (process.pid * 7919 + options.id * 104729 + this.clock.now()) % 2 ** 31),
       applied: snap.metadata.index,
       preVote: true,
       checkQuorum: true,
@@ -153,14 +164,13 @@ export class RaftNode {
     });
     const hs = this.raw.status().hardState;
     this.durable = { term: hs.term, vote: hs.vote };
-    this.rid_prefix = `${options.id}.${Date.now().toString(36)}-`;
   }
 
   start(): void {
     // A lone voter need not wait out an election timeout: nobody else can win.
     const conf = this.raw.status().confState;
     if (conf.voters.length === 1 && conf.voters[0] === this.id) this.guard(() => this.raw.campaign());
-    this.ticker = setInterval(() => {
+    this.ticker = this.clock.setInterval(() => {
       this.guard(() => this.raw.tick());
       if (++this.ticks % this.opts.election_ticks === 0 && this.reads.size > 0) this.guard(() => this.resubmitReads());
     }, this.opts.tick_ms);
@@ -169,7 +179,7 @@ export class RaftNode {
 
   /** Stops ticking and answers every waiter; the storage stays open for the caller to close. */
   async stop(): Promise<void> {
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
     this.ticker = undefined;
     this.failure ??= new NodeError("stopped", "this server is shutting down", 503);
     this.rejectAll(this.failure);
@@ -207,7 +217,7 @@ export class RaftNode {
    * `not_applied` (503) only when the command is provably in no log and never will be — see
    * reportDroppedProposal and rejectOverwritten — and `timeout` (504) when that cannot be known.
    */
-  propose(cmd: Command, at_ms = Date.now()): Promise<ApplyResult> {
+  propose(cmd: Command, at_ms = this.clock.now()): Promise<ApplyResult> {
     const rid = this.nextRid();
     const env: Envelope = { rid, at_ms, cmd };
     return this.wait(this.proposals, rid, () => {
@@ -298,7 +308,7 @@ export class RaftNode {
     const w = table.get(rid);
     if (w === undefined) return;
     table.delete(rid);
-    clearTimeout(w.timer);
+    this.clock.clearTimeout(w.timer);
     if (w.appended_at !== undefined) this.appended.delete(w.appended_at);
     w.reject(err);
   }
@@ -314,7 +324,7 @@ export class RaftNode {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         const w = table.get(rid);
         if (w?.appended_at !== undefined) this.appended.delete(w.appended_at);
         table.delete(rid);
@@ -330,7 +340,7 @@ export class RaftNode {
       try {
         submit();
       } catch (err) {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         const w = table.get(rid);
         if (w?.appended_at !== undefined) this.appended.delete(w.appended_at);
         table.delete(rid);
@@ -378,7 +388,7 @@ export class RaftNode {
     if (this.failure === undefined) this.opts.logger.error("raft node stopped", { error: e.message });
     const first = this.failure === undefined;
     this.failure ??= e;
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    if (this.ticker !== undefined) this.clock.clearInterval(this.ticker);
     this.rejectAll(new NodeError("stopped", `this server stopped: ${e.message}`, 503));
     // A stopped server leads nothing, whatever its Raft state last said.
     if (first) this.opts.onRoleChange?.({ state: "Follower", lead: 0, term: this.durable.term });
@@ -387,7 +397,7 @@ export class RaftNode {
   private rejectAll(err: Error): void {
     for (const table of [this.proposals, this.confWaiters, this.reads] as Map<string, Waiter<unknown>>[]) {
       for (const w of table.values()) {
-        clearTimeout(w.timer);
+        this.clock.clearTimeout(w.timer);
         w.reject(err);
       }
       table.clear();
@@ -431,10 +441,11 @@ export class RaftNode {
       if (rd.softState.lead !== this.lead) this.opts.logger.info("leader changed", { leader: rd.softState.lead, state: rd.softState.raftState });
       this.lead = rd.softState.lead;
     }
-    // A leader's replication messages acknowledge nothing, so they may leave while this batch's
-    // entries are written (Raft thesis §10.2.1; etcd's Ready contract allows it) — provided the
-    // term and vote they carry are already durable. The leader counts its own copy of an entry
-    // only through the next Ready, which this loop takes after the write completes.
+    // rawnode.ts, step 2: a leader's replication messages acknowledge nothing, so they may leave
+    // while this batch's entries are written (Raft thesis §10.2.1) — provided the term and vote
+    // they carry are already durable. Raft counts the leader's own copy of an entry at once, but
+    // a commit that counts it leaves only through the next Ready, which this loop takes after the
+    // write completed. Votes and acknowledgements (`late`) leave only after the write.
     const term_vote_durable = rd.hardState === undefined || (rd.hardState.term === this.durable.term && rd.hardState.vote === this.durable.vote);
     const early: Message[] = [];
     const late: Message[] = [];
@@ -495,7 +506,7 @@ export class RaftNode {
       );
       this.opts.onMembershipChange?.(cc);
       const rid = typeof ctx["rid"] === "string" ? ctx["rid"] : "";
-      settle(this.confWaiters, rid, conf);
+      this.settle(this.confWaiters, rid, conf);
       return;
     }
     if (e.data.length === 0) {
@@ -506,7 +517,7 @@ export class RaftNode {
     this.log_bytes_since_snapshot += e.data.byteLength;
     const env = decodeEnvelope(e.data);
     if (this.appended.size > 0) this.rejectOverwritten(e.index, env.rid);
-    settle(this.proposals, env.rid, fsm.apply(e.index, env));
+    this.settle(this.proposals, env.rid, fsm.apply(e.index, env));
   }
 
   /**
@@ -548,7 +559,7 @@ export class RaftNode {
     const applied = this.opts.fsm.applied_index;
     const waiting: typeof this.readyReads = [];
     for (const r of this.readyReads) {
-      if (r.index <= applied) settle(this.reads, r.ctx, undefined);
+      if (r.index <= applied) this.settle(this.reads, r.ctx, undefined);
       else waiting.push(r);
     }
     this.readyReads = waiting;
@@ -566,7 +577,7 @@ export class RaftNode {
     if (entries < this.opts.snapshot_entries * stagger) return;
     const bytes_due = Math.min(held.data.byteLength * stagger, this.opts.snapshot_log_bytes_max);
     if (this.log_bytes_since_snapshot < bytes_due && entries < this.opts.snapshot_entries_max) return;
-    const started = Date.now();
+    const started = this.clock.now();
     const conf = this.raw.status().confState;
     // A restart reads the commit index back and requires it to reach the snapshot: write it first.
     if (this.unwritten_hard_state !== undefined) {
@@ -576,11 +587,19 @@ export class RaftNode {
     // The state is encoded here, at the applied index; writing it (in chunks) and compacting the
     // log go on in the background while this loop keeps persisting and applying Readies.
     const data = this.opts.fsm.snapshot();
-    const encode_ms = Date.now() - started;
+    const encode_ms = this.clock.now() - started;
     this.log_bytes_since_snapshot = 0;
     this.snapshotting = this.persistSnapshot(applied, conf, data, started, encode_ms).finally(() => {
       this.snapshotting = undefined;
     });
+  }
+
+  private settle<T>(table: Map<string, Waiter<T>>, rid: string, value: T): void {
+    const w = table.get(rid);
+    if (w === undefined) return;
+    table.delete(rid);
+    this.clock.clearTimeout(w.timer);
+    w.resolve(value);
   }
 
   private async persistSnapshot(applied: number, conf: ConfState, data: Uint8Array, started: number, encode_ms: number): Promise<void> {
@@ -589,7 +608,7 @@ export class RaftNode {
       await st.createSnapshot(applied, conf, data);
       const compactTo = applied - this.opts.snapshot_catchup_entries;
       if (compactTo >= st.firstIndex()) await st.compact(compactTo);
-      this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, encode_ms, took_ms: Date.now() - started });
+      this.opts.logger.info("snapshot taken", { index: applied, compacted_to: Math.max(compactTo, st.firstIndex() - 1), bytes: data.byteLength, encode_ms, took_ms: this.clock.now() - started });
     } catch (err) {
       // The leader's snapshot, newer, was installed while this one was being written.
       if (err instanceof ErrSnapOutOfDate) {
@@ -605,10 +624,3 @@ export class RaftNode {
 const snapshot_stagger_steps = 4;
 const snapshot_stagger_step = 0.15;
 
-function settle<T>(table: Map<string, Waiter<T>>, rid: string, value: T): void {
-  const w = table.get(rid);
-  if (w === undefined) return;
-  table.delete(rid);
-  clearTimeout(w.timer);
-  w.resolve(value);
-}

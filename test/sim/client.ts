@@ -1,9 +1,10 @@
-// A simulated client: one op at a time, with per-attempt timeouts, retries that keep the
-// request's sequence number (so the servers' sessions run it once), and a final deadline.
+// A simulated client: one op at a time and a final deadline. A read is retried after a silent
+// attempt; a write only when a server refused it outright, since orch's key-value API has no
+// sessions and a write retried after a timeout could take effect twice.
 import type { KvInput, KvOutput } from "../lincheck/history.js";
 import type { HistoryRecorder } from "./history_recorder.js";
 import type { Prng } from "./prng.js";
-import type { ClientReply, ClientRequest, ReadPath, SimPayload } from "./protocol.js";
+import type { ClientReply, ClientRequest, SimPayload } from "./protocol.js";
 
 export interface ClientTimings {
   /** Wait this long for an answer before trying again, maybe at another server. */
@@ -11,19 +12,17 @@ export interface ClientTimings {
   /** Give up on the op after this long: it is then indeterminate. */
   readonly opDeadlineTicks: number;
   readonly maxThinkTicks: number;
-  /** Share of gets served by ReadIndex rather than through the log. */
-  readonly readIndexShare: number;
 }
 
 export interface ClientEnv {
   nowTick(): number;
   /** A fine-grained clock for history times: strictly increasing across the run. */
   nowTime(): number;
-  send(from: number, to: number, payload: SimPayload): boolean;
+  send(from: number, to: number, payload: SimPayload): void;
   /** Servers a client may contact now. */
   servers(): readonly number[];
-  /** An acknowledged write and where it was applied; checked for loss at the end. */
-  onAcknowledged(clientId: number, seq: number, index: number): void;
+  /** An acknowledged write, where it was applied and the command text expected there; checked for loss at the end. */
+  onAcknowledged(clientId: number, seq: number, index: number, expect: string): void;
 }
 
 interface InFlight {
@@ -34,13 +33,19 @@ interface InFlight {
   target: number;
 }
 
+/** What the client last saw of a key: the value and the index that wrote it (0 when absent). */
+interface Seen {
+  readonly value: string | null;
+  readonly index: number;
+}
+
 export class SimClient {
   private inFlight: InFlight | null = null;
   private nextOpTick = 0;
   private seq = 0;
   private leaderGuess = 0;
   /** The last value this client saw or wrote per key: what its cas expects. */
-  private readonly lastSeen = new Map<string, string | null>();
+  private readonly lastSeen = new Map<string, Seen>();
   completedCount = 0;
   abandonedCount = 0;
 
@@ -80,16 +85,23 @@ export class SimClient {
     const result = reply.result;
     if (result.kind === "rejected") {
       if (result.leaderHint !== 0) this.leaderGuess = result.leaderHint;
-      // Retry soon, at the hinted leader if there is one.
-      op.nextAttemptTick = Math.min(op.nextAttemptTick, env.nowTick() + 1 + this.prng.int(3));
+      // Nothing was proposed: retry soon, at the hinted leader if there is one.
+      op.nextAttemptTick = env.nowTick() + 1 + this.prng.int(3);
       return;
     }
-    if (result.output.kind !== op.request.op.kind) {
-      throw new Error(`sim: client ${this.id} asked ${op.request.op.kind} but got a ${result.output.kind} answer`);
+    if (result.kind === "unknown") {
+      this.recorder.abandon(op.opId);
+      this.abandonedCount += 1;
+      this.finish(env.nowTick());
+      return;
+    }
+    const input = op.request.op;
+    if (result.output.kind !== input.kind) {
+      throw new Error(`sim: client ${this.id} asked ${input.kind} but got a ${result.output.kind} answer`);
     }
     this.recorder.complete(op.opId, result.output, env.nowTime());
-    this.remember(op.request.op, result.output);
-    if (result.viaLog && op.request.op.kind !== "get") env.onAcknowledged(this.id, op.request.seq, result.index);
+    this.remember(input, result.output, result.modifyIndex);
+    if (input.kind !== "get" && result.logIndex > 0) env.onAcknowledged(this.id, op.request.seq, result.logIndex, expectedCommand(op.request));
     this.completedCount += 1;
     this.finish(env.nowTick());
   }
@@ -97,9 +109,9 @@ export class SimClient {
   private startOp(env: ClientEnv): void {
     this.seq += 1;
     const input = this.randomInput();
-    const readPath: ReadPath = this.prng.chance(this.timings.readIndexShare) ? "read-index" : "log";
     const opId = this.recorder.call(this.id, input, env.nowTime());
-    const request: ClientRequest = { kind: "request", clientId: this.id, seq: this.seq, op: input, readPath };
+    const casIndex = input.kind === "cas" && input.expected !== null ? (this.lastSeen.get(input.key)?.index ?? 0) : 0;
+    const request: ClientRequest = { kind: "request", clientId: this.id, seq: this.seq, op: input, casIndex };
     const op: InFlight = {
       opId,
       request,
@@ -118,7 +130,8 @@ export class SimClient {
     const guess = this.leaderGuess;
     op.target = servers.includes(guess) && guess !== op.target ? guess : this.prng.pick(servers);
     this.leaderGuess = 0;
-    op.nextAttemptTick = env.nowTick() + this.timings.attemptTimeoutTicks;
+    // A write once sent may take effect: it is never sent again unless a server refuses it.
+    op.nextAttemptTick = op.request.op.kind === "get" ? env.nowTick() + this.timings.attemptTimeoutTicks : Number.POSITIVE_INFINITY;
     env.send(this.id, op.target, op.request);
   }
 
@@ -134,14 +147,23 @@ export class SimClient {
     if (roll < 8) return { kind: "get", key };
     if (roll < 14) return { kind: "put", key, value };
     if (roll < 15) return { kind: "del", key };
-    const expected = this.prng.chance(0.8) ? (this.lastSeen.get(key) ?? null) : null;
+    // Values are unique per write, so the index that wrote a value names it: cas by index is cas by value.
+    const expected = this.prng.chance(0.8) ? (this.lastSeen.get(key)?.value ?? null) : null;
     return { kind: "cas", key, expected, value };
   }
 
-  private remember(input: KvInput, output: KvOutput): void {
-    if (output.kind === "get") this.lastSeen.set(input.key, output.value);
-    else if (input.kind === "put") this.lastSeen.set(input.key, input.value);
-    else if (input.kind === "del") this.lastSeen.set(input.key, null);
-    else if (input.kind === "cas" && output.kind === "cas" && output.ok) this.lastSeen.set(input.key, input.value);
+  private remember(input: KvInput, output: KvOutput, modifyIndex: number): void {
+    if (output.kind === "get") this.lastSeen.set(input.key, { value: output.value, index: modifyIndex });
+    else if (input.kind === "put") this.lastSeen.set(input.key, { value: input.value, index: modifyIndex });
+    else if (input.kind === "del") this.lastSeen.set(input.key, { value: null, index: 0 });
+    else if (input.kind === "cas" && output.kind === "cas" && output.ok) this.lastSeen.set(input.key, { value: input.value, index: modifyIndex });
   }
+}
+
+/** The command text (traced_fsm.ts's describeCommand) an acknowledged write must have at its index. */
+function expectedCommand(request: ClientRequest): string {
+  const op = request.op;
+  if (op.kind === "put") return `put ${op.key}=${op.value}`;
+  if (op.kind === "cas") return `put ${op.key}=${op.value} cas=${request.casIndex}`;
+  return `del ${op.key}`;
 }

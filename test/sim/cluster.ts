@@ -1,17 +1,24 @@
 // The set of simulated servers: creation, lookup, and the views the simulator needs.
 import { MemoryStorage } from "../../raft/index.js";
+import type { SimDisk } from "./sim_disk.js";
 import { SimNode } from "./sim_node.js";
 
 /** Node ids ever created in one run, including fresh nodes added by membership changes. */
 export const cluster_nodes_max = 64;
 
+/** Makes a server's disk holding `initial`; the disk's hooks may need the node, hence the callback. */
+export type DiskMaker = (id: number, initial: MemoryStorage) => SimDisk;
+
 export class Cluster {
   private readonly nodes = new Map<number, SimNode>();
   private nextId: number;
 
-  constructor(nodeCount: number) {
+  constructor(
+    nodeCount: number,
+    private readonly makeDisk: DiskMaker,
+  ) {
     const ids = Array.from({ length: nodeCount }, (_, i) => i + 1);
-    for (const id of ids) this.nodes.set(id, new SimNode(id, MemoryStorage.bootstrap(ids)));
+    for (const id of ids) this.nodes.set(id, new SimNode(id, makeDisk(id, MemoryStorage.bootstrap(ids))));
     this.nextId = nodeCount + 1;
   }
 
@@ -23,7 +30,7 @@ export class Cluster {
   /** A node that joins later: an empty disk, filled by a snapshot from the leader. */
   addFresh(): SimNode {
     if (this.nodes.size >= cluster_nodes_max) throw new Error(`sim: more than cluster_nodes_max=${cluster_nodes_max}`);
-    const node = new SimNode(this.nextId, new MemoryStorage());
+    const node = new SimNode(this.nextId, this.makeDisk(this.nextId, new MemoryStorage()));
     this.nodes.set(node.id, node);
     this.nextId += 1;
     return node;
@@ -31,6 +38,11 @@ export class Cluster {
 
   get(id: number): SimNode | undefined {
     return this.nodes.get(id);
+  }
+
+  /** Every node ever created, retired ones too. */
+  all(): SimNode[] {
+    return [...this.nodes.values()];
   }
 
   /** Every node not retired, in id order. */
@@ -49,9 +61,14 @@ export class Cluster {
   /** The up node that believes it leads the highest term, if any. */
   leader(): SimNode | undefined {
     let best: SimNode | undefined;
+    let bestTerm = -1;
     for (const node of this.up()) {
-      if (node.live.raftState !== "Leader") continue;
-      if (best === undefined || node.live.leaderTerm > best.live.leaderTerm) best = node;
+      if (node.live.raft.leader() !== node.id) continue;
+      const term = node.live.raft.status().hardState.term;
+      if (term > bestTerm) {
+        best = node;
+        bestTerm = term;
+      }
     }
     return best;
   }

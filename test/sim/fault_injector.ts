@@ -1,19 +1,33 @@
 // Random faults and operator actions during the faulty phase: partitions, crashes with
-// restarts, leadership transfers and membership changes, all drawn from the run's seed.
-import { ErrProposalDropped, type Message } from "../../raft/index.js";
+// restarts (some timed against a disk write), clocks running fast, leadership transfers and
+// membership changes, all drawn from the run's seed.
+import type { Message } from "../../raft/index.js";
 import type { Cluster } from "./cluster.js";
 import type { Network } from "./network.js";
 import type { Prng } from "./prng.js";
-import type { SimPayload } from "./protocol.js";
 import type { SimOptions } from "./sim_options.js";
-import { crash_points, type SimNode } from "./sim_node.js";
+import type { SimNode } from "./sim_node.js";
+
+/** What the injector may do to the world beyond the cluster and the network. */
+export interface FaultHost {
+  startNode(node: SimNode): void;
+  /** Crashes the node's current process after `delay_ms` (if that process still lives then). */
+  crashLater(node: SimNode, delay_ms: number): void;
+  /** Makes the node's clock run fast: its tick timer fires this many extra times now. */
+  skewClock(node: SimNode, ticks: number): void;
+}
 
 /** Voters kept at least / at most by membership changes. */
 export const voters_min = 3;
 export const voters_max = 7;
+/** Ticks an armed crash waits for its write; an idle follower writes only when entries come. */
+export const armed_crash_wait_ticks_max = 30;
 
 export interface FaultStats {
   crashes: number;
+  /** Crashes that struck while a synced write's fsync ran, or just after it returned. */
+  midWriteCrashes: number;
+  afterWriteCrashes: number;
   partitions: number;
   transfers: number;
   confChanges: number;
@@ -23,14 +37,14 @@ export interface FaultStats {
 export class FaultInjector {
   /** Restart tick per crashed node id. */
   private readonly restarts = new Map<number, number>();
-  readonly stats: FaultStats = { crashes: 0, partitions: 0, transfers: 0, confChanges: 0, campaigns: 0 };
+  readonly stats: FaultStats = { crashes: 0, midWriteCrashes: 0, afterWriteCrashes: 0, partitions: 0, transfers: 0, confChanges: 0, campaigns: 0 };
 
   constructor(
     private readonly prng: Prng,
     private readonly options: SimOptions,
     private readonly cluster: Cluster,
-    private readonly network: Network<SimPayload>,
-    private readonly startNode: (node: SimNode) => void,
+    private readonly network: Network,
+    private readonly host: FaultHost,
   ) {}
 
   onTick(nowTick: number): void {
@@ -46,8 +60,8 @@ export class FaultInjector {
   healEverything(): void {
     this.network.healAll();
     for (const node of this.cluster.active()) {
-      node.crashPoint = null;
-      if (!node.up) this.startNode(node);
+      node.armed = null;
+      if (!node.up) this.host.startNode(node);
     }
     this.restarts.clear();
   }
@@ -57,7 +71,7 @@ export class FaultInjector {
       if (tick > nowTick) continue;
       this.restarts.delete(id);
       const node = this.cluster.get(id);
-      if (node !== undefined && !node.retired && !node.up) this.startNode(node);
+      if (node !== undefined && !node.retired && !node.up) this.host.startNode(node);
     }
   }
 
@@ -95,29 +109,71 @@ export class FaultInjector {
     }
   }
 
+  /** A node's process just died: it comes back after the profile's delay, or at once after `quick` crashes. */
+  crashed(node: SimNode, nowTick: number, quick: boolean): void {
+    const [low, high] = quick ? [0, 2] : this.options.restartDelayTicks;
+    this.restarts.set(node.id, nowTick + this.prng.range(low, high));
+  }
+
   private maybeCrash(nowTick: number): void {
     if (!this.prng.chance(this.options.crashChance)) return;
     const up = this.cluster.up();
     if (up.length === 0 || !this.mayCrashAnother()) return;
     const leader = this.cluster.leader();
     const victim = leader !== undefined && this.prng.chance(0.4) ? leader : this.prng.pick(up);
-    // Armed, not immediate: it strikes at a chosen step of the node's next Ready.
-    victim.crashPoint = this.prng.pick(crash_points);
-    const [low, high] = this.options.restartDelayTicks;
-    this.restarts.set(victim.id, nowTick + this.prng.range(low, high));
+    if (victim.armed !== null) return;
+    // Now, or armed against the victim's next synced write: while its fsync runs (the write
+    // may be kept, lost or torn) or just after it returned (durable, but nobody was told).
+    if (this.prng.chance(this.options.disk.midWriteCrashShare)) {
+      victim.armed = this.prng.chance(0.5) ? "mid-write" : "after-write";
+      victim.armedUntilTick = nowTick + armed_crash_wait_ticks_max;
+    } else {
+      this.host.crashLater(victim, 0);
+    }
     this.stats.crashes += 1;
   }
 
-  /** Decides whether to crash a node that just acknowledged a vote or an append. */
-  crashAfterAck(nodeId: number, messages: readonly Message[], nowTick: number): boolean {
-    const grantsVote = messages.some((m) => !m.reject && m.type === "MsgVoteResp");
-    const acksAppend = messages.some((m) => !m.reject && m.type === "MsgAppResp");
+  /** A synced write of the node was issued: an armed mid-write crash strikes before its fsync returns. */
+  onSyncIssued(node: SimNode, done_in_ms: number): void {
+    if (node.armed !== "mid-write") return;
+    node.armed = null;
+    this.stats.midWriteCrashes += 1;
+    this.host.crashLater(node, this.prng.int(Math.max(1, done_in_ms)));
+  }
+
+  /** A synced write of the node is durable: true if an armed crash strikes before the driver hears of it. */
+  crashOnSynced(node: SimNode): boolean {
+    if (node.armed !== "after-write") return false;
+    node.armed = null;
+    this.stats.afterWriteCrashes += 1;
+    return true;
+  }
+
+  /** An armed crash whose write never came (the node stayed idle) strikes anyway. */
+  strikeArmed(nowTick: number): void {
+    for (const node of this.cluster.up()) {
+      if (node.armed === null || nowTick < node.armedUntilTick) continue;
+      node.armed = null;
+      this.host.crashLater(node, 0);
+    }
+  }
+
+  /**
+   * Decides whether to crash a node that just sent a vote or an append acknowledgement, when
+   * losing its disk would hurt most; the simulator then restarts it within a tick or two.
+   */
+  crashAfterAck(messages: readonly Message[]): boolean {
+    let grantsVote = false;
+    let acksAppend = false;
+    for (const m of messages) {
+      if (m.reject) continue;
+      if (m.type === "MsgVoteResp") grantsVote = true;
+      else if (m.type === "MsgAppResp") acksAppend = true;
+    }
     const chance =
       (grantsVote ? this.options.crashAfterVoteChance : 0) + (acksAppend ? this.options.crashAfterAckChance : 0);
     if (chance === 0 || !this.prng.chance(chance)) return false;
     if (!this.mayCrashAnother()) return false;
-    // Back by the next tick: the messages this node was about to receive still find it.
-    this.restarts.set(nodeId, nowTick + this.prng.range(0, 2));
     this.stats.crashes += 1;
     return true;
   }
@@ -134,7 +190,8 @@ export class FaultInjector {
     const up = this.cluster.up();
     if (up.length === 0) return;
     const count = this.prng.chance(0.5) ? 2 : 1;
-    for (let k = 0; k < count; k += 1) this.prng.pick(up).live.raft.campaign();
+    const ticks = this.options.raft.electionTicks * 2;
+    for (let k = 0; k < count; k += 1) this.host.skewClock(this.prng.pick(up), ticks);
     this.stats.campaigns += 1;
   }
 
@@ -142,7 +199,7 @@ export class FaultInjector {
     if (!this.prng.chance(this.options.transferChance)) return;
     const leader = this.cluster.leader();
     if (leader === undefined) return;
-    const voters = leader.live.confState.voters.filter((id) => id !== leader.id);
+    const voters = leader.live.raft.status().confState.voters.filter((id) => id !== leader.id);
     if (voters.length === 0) return;
     leader.live.raft.transferLeader(this.prng.pick(voters));
     this.stats.transfers += 1;
@@ -152,23 +209,21 @@ export class FaultInjector {
     if (!this.prng.chance(this.options.confChangeChance)) return;
     const leader = this.cluster.leader();
     if (leader === undefined) return;
-    const voters = leader.live.confState.voters;
-    const learners = leader.live.confState.learners;
-    try {
-      const learner = learners[0];
-      if (learner !== undefined) {
-        leader.live.raft.proposeConfChange({ type: "AddNode", nodeId: learner });
-      } else if (voters.length > voters_min && (voters.length >= voters_max || this.prng.chance(0.5))) {
-        leader.live.raft.proposeConfChange({ type: "RemoveNode", nodeId: this.prng.pick(voters) });
-      } else {
-        const type = this.prng.chance(0.5) ? "AddLearnerNode" : "AddNode";
-        leader.live.raft.proposeConfChange({ type, nodeId: this.cluster.nextFreshId() });
-        this.startNode(this.cluster.addFresh());
-      }
-      this.stats.confChanges += 1;
-    } catch (error) {
-      if (!(error instanceof ErrProposalDropped)) throw error;
+    const { voters, learners } = leader.live.raft.status().confState;
+    const raft = leader.live.raft;
+    // Refusals (a change already pending, no entry of this term committed yet) come back as
+    // rejected promises; a fresh node whose addition was refused is retired once the run settles.
+    const learner = learners[0];
+    if (learner !== undefined) {
+      raft.proposeConfChange({ type: "AddNode", nodeId: learner }).catch(() => {});
+    } else if (voters.length > voters_min && (voters.length >= voters_max || this.prng.chance(0.5))) {
+      raft.proposeConfChange({ type: "RemoveNode", nodeId: this.prng.pick(voters) }).catch(() => {});
+    } else {
+      const type = this.prng.chance(0.5) ? "AddLearnerNode" : "AddNode";
+      raft.proposeConfChange({ type, nodeId: this.cluster.nextFreshId() }).catch(() => {});
+      this.host.startNode(this.cluster.addFresh());
     }
+    this.stats.confChanges += 1;
   }
 }
 

@@ -1,91 +1,66 @@
-// The key-value service of one node: turns client requests into proposals or ReadIndex
-// requests, and answers the client once the command is applied or the read is safe.
-import { ErrProposalDropped, type ReadState } from "../../raft/index.js";
-import type { KvStateMachine, ApplyOutcome } from "./kv_fsm.js";
-import { encodeCommand, requestKey, type KvCommand } from "./command.js";
-import type { NodeEnv } from "./node_env.js";
+// The key-value front of one simulated server, as orch's /v1/kv routes use the node driver: a
+// write is a real kv_put / kv_delete command proposed through RaftNode, a read waits for
+// linearizableRead() and then reads the state machine's table.
+import { CommandType, type Command } from "../../internal/fsm/commands.js";
+import type { ApplyResult } from "../../internal/fsm/state.js";
+import { NodeError } from "../../internal/raftnode/errors.js";
+import type { KvOutput } from "../lincheck/history.js";
 import type { ClientRequest, ReplyResult } from "./protocol.js";
-import type { SimNode } from "./sim_node.js";
-
-/**
- * Requests one node keeps waiting, per table. A proposal lost with a deposed leader is never
- * answered, so past the bound the oldest waiter is forgotten; its client times out and retries.
- */
-export const pending_requests_max = 256;
+import type { Incarnation } from "./sim_node.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function handleRequest(node: SimNode, request: ClientRequest, env: NodeEnv): void {
-  const live = node.live;
-  try {
-    if (request.op.kind === "get" && request.readPath === "read-index") {
-      live.readContextSeq += 1;
-      const context = `${node.id}/${live.readContextSeq}`;
-      live.raft.readIndex(encoder.encode(context));
-      evictOldest(live.pendingReads);
-      live.pendingReads.set(context, request);
-      return;
+/** Errors that say nothing was proposed, so the client may send the write again. */
+const refused_codes: ReadonlySet<string> = new Set(["no_leader", "not_leader", "overloaded", "conflict"]);
+
+/**
+ * Serves one request; `reply` is called at most once, and only while the process lives. An
+ * answer that cannot be (a put answered like a delete) goes to `onBug`, which stops the run.
+ */
+export function handleRequest(live: Incarnation, request: ClientRequest, reply: (result: ReplyResult) => void, onBug: (error: Error) => void): void {
+  const answer = (result: ReplyResult | (() => ReplyResult)): void => {
+    if (!live.owner.alive) return;
+    try {
+      reply(typeof result === "function" ? result() : result);
+    } catch (error) {
+      onBug(error instanceof Error ? error : new Error(String(error)));
     }
-    const command: KvCommand = { clientId: request.clientId, seq: request.seq, op: request.op };
-    live.raft.propose(encodeCommand(command));
-    evictOldest(live.pendingWrites);
-    live.pendingWrites.set(requestKey(request.clientId, request.seq), request);
-  } catch (error) {
-    if (!(error instanceof ErrProposalDropped)) throw error;
-    reply(node, request, { kind: "rejected", reason: error.reason, leaderHint: live.lead }, env);
+  };
+  const op = request.op;
+  if (op.kind === "get") {
+    live.raft.linearizableRead().then(
+      () => {
+        const row = live.fsm.kv.get(op.key);
+        const output: KvOutput = { kind: "get", value: row === undefined ? null : decoder.decode(row.value) };
+        answer({ kind: "done", output, modifyIndex: row?.modify_index ?? 0, logIndex: 0 });
+      },
+      // A read changes nothing: whatever went wrong, it may be asked again.
+      (error: unknown) => answer({ kind: "rejected", reason: String(error), leaderHint: live.raft.leader() }),
+    );
+    return;
   }
+  const command: Command =
+    op.kind === "del"
+      ? { type: CommandType.kv_delete, key: op.key }
+      : { type: CommandType.kv_put, key: op.key, value: encoder.encode(op.value), ...(op.kind === "cas" ? { cas: request.casIndex } : {}) };
+  live.raft.propose(command).then(
+    (result) => answer(() => toReply(request, result)),
+    (error: unknown) => {
+      if (error instanceof NodeError && refused_codes.has(error.code)) answer({ kind: "rejected", reason: error.code, leaderHint: live.raft.leader() });
+      else answer({ kind: "unknown", reason: error instanceof Error ? error.message : String(error) });
+    },
+  );
 }
 
-/** A command was applied at `index`: answer the client if it asked this node. */
-export function onCommandApplied(
-  node: SimNode,
-  command: KvCommand,
-  outcome: ApplyOutcome,
-  index: number,
-  env: NodeEnv,
-): void {
-  const key = requestKey(command.clientId, command.seq);
-  const request = node.live.pendingWrites.get(key);
-  if (request === undefined) return;
-  node.live.pendingWrites.delete(key);
-  if (outcome.kind === "stale") return; // the client has moved on; nobody waits for this
-  reply(node, request, { kind: "done", output: outcome.output, index, viaLog: true }, env);
-}
-
-/** ReadStates arrived: each read may be served once the node has applied up to its index. */
-export function onReadStates(node: SimNode, readStates: readonly ReadState[]): void {
-  const live = node.live;
-  for (const readState of readStates) {
-    const context = decoder.decode(readState.requestCtx);
-    const request = live.pendingReads.get(context);
-    if (request === undefined) continue;
-    live.pendingReads.delete(context);
-    live.waitingReads.push({ index: readState.index, request });
+function toReply(request: ClientRequest, result: ApplyResult): ReplyResult {
+  const op = request.op;
+  if (!("key" in result)) throw new Error(`sim: a key-value command answered ${JSON.stringify(result)}`);
+  if (result.ok) {
+    const output: KvOutput = op.kind === "cas" ? { kind: "cas", ok: true } : op.kind === "del" ? { kind: "del" } : { kind: "put" };
+    return { kind: "done", output, modifyIndex: op.kind === "del" ? 0 : result.modify_index, logIndex: result.modify_index };
   }
-}
-
-export function serveReadyReads(node: SimNode, env: NodeEnv): void {
-  const live = node.live;
-  const fsm: KvStateMachine = live.fsm;
-  const stillWaiting: typeof live.waitingReads = [];
-  for (const waiting of live.waitingReads) {
-    if (waiting.index > live.applied) {
-      stillWaiting.push(waiting);
-      continue;
-    }
-    const key = waiting.request.op.key;
-    reply(node, waiting.request, { kind: "done", output: { kind: "get", value: fsm.read(key) }, index: waiting.index, viaLog: false }, env);
-  }
-  live.waitingReads = stillWaiting.slice(-pending_requests_max);
-}
-
-function evictOldest<V>(table: Map<string, V>): void {
-  if (table.size < pending_requests_max) return;
-  const oldest = table.keys().next();
-  if (oldest.done !== true) table.delete(oldest.value);
-}
-
-function reply(node: SimNode, request: ClientRequest, result: ReplyResult, env: NodeEnv): void {
-  env.send(node.id, request.clientId, { kind: "reply", clientId: request.clientId, seq: request.seq, result });
+  if (result.code === "cas_mismatch" && op.kind === "cas") return { kind: "done", output: { kind: "cas", ok: false }, modifyIndex: 0, logIndex: 0 };
+  if (result.code === "not_found" && op.kind === "del") return { kind: "done", output: { kind: "del" }, modifyIndex: 0, logIndex: 0 };
+  throw new Error(`sim: ${op.kind} on ${op.key} answered ${JSON.stringify(result)}`);
 }

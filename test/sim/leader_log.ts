@@ -1,5 +1,5 @@
 // A compact copy of a new leader's log (terms only, run-length encoded) for leader completeness.
-import type { MemoryStorage } from "../../raft/index.js";
+import type { Storage } from "../../raft/index.js";
 
 /** Terms in a Raft log never decrease, so one run per term change keeps this small. */
 export interface LeaderLog {
@@ -14,7 +14,7 @@ export interface LeaderLog {
   checkedIndex: number;
 }
 
-export function captureLeaderLog(nodeId: number, term: number, storage: MemoryStorage): LeaderLog {
+export function captureLeaderLog(nodeId: number, term: number, storage: Storage): LeaderLog {
   const snapIndex = storage.firstIndex() - 1;
   const lastIndex = storage.lastIndex();
   const runs: Array<{ start: number; term: number }> = [];

@@ -41,7 +41,7 @@ function parseArgs(argv: readonly string[]): Args {
   return { start, count, nodes, verbose };
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const began = performance.now();
   const failures: SeedResult[] = [];
@@ -50,7 +50,7 @@ function main(): number {
   const progressEvery = Math.max(1, Math.floor(args.count / 20));
   for (let k = 0; k < args.count; k += 1) {
     const seed = args.start + k;
-    const result = runSeed(seed, args.nodes);
+    const result = await runSeed(seed, args.nodes);
     ops += result.stats.ops;
     if (result.verdict === "fail") {
       failures.push(result);
@@ -75,4 +75,4 @@ function main(): number {
   return failures.length > 0 ? 1 : 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

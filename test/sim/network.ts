@@ -21,22 +21,16 @@ export interface NetworkFaults {
   readonly slowLinkExtraTicks: number;
 }
 
-export interface Envelope<T> {
-  readonly from: number;
-  readonly to: number;
-  readonly deliverTick: number;
-  /** Send order; breaks ties between messages due at the same tick. */
-  readonly sendSeq: number;
-  readonly payload: T;
-}
-
-export class Network<T> {
-  private inflight: Envelope<T>[] = [];
+/**
+ * Decides each message's fate when it is sent; the simulator schedules its deliveries. Whether a
+ * link is cut is asked again on arrival: a message in flight when a partition starts is lost.
+ */
+export class Network {
   /** Links that drop everything: "from>to". A symmetric partition blocks both ways. */
   private readonly blocked = new Set<string>();
-  private sendSeq = 0;
   /** Extra delay per directed link "from>to", drawn once when the link is first used. */
   private readonly linkExtraTicks = new Map<string, number>();
+  private inflight = 0;
   sentCount = 0;
   droppedCount = 0;
 
@@ -45,45 +39,41 @@ export class Network<T> {
     public faults: NetworkFaults,
   ) {}
 
-  /** Queues a message; false if it was lost at once (the caller may report it). */
-  send(from: number, to: number, payload: T, nowTick: number): boolean {
+  /**
+   * The delays in ms after which copies of a message arrive: none if it is lost at once, two if
+   * duplicated (only when `duplicable`). Only `lossy` traffic is dropped at random.
+   */
+  route(from: number, to: number, kind: { readonly duplicable: boolean; readonly lossy: boolean }, tick_ms: number): number[] {
     this.sentCount += 1;
-    if (this.prng.chance(this.faults.dropRate) || this.isBlocked(from, to)) {
+    if ((kind.lossy && this.prng.chance(this.faults.dropRate)) || this.isBlocked(from, to)) {
       this.droppedCount += 1;
-      return false;
+      return [];
     }
-    const copies = this.prng.chance(this.faults.duplicateRate) ? 2 : 1;
+    const copies = kind.duplicable && this.prng.chance(this.faults.duplicateRate) ? 2 : 1;
+    const delays: number[] = [];
     for (let copy = 0; copy < copies; copy += 1) {
-      if (this.inflight.length >= network_inflight_max) {
+      if (this.inflight >= network_inflight_max) {
         this.droppedCount += 1;
-        return copy > 0;
+        break;
       }
-      const deliverTick = nowTick + this.delayTicks() + this.linkExtra(from, to);
-      this.inflight.push({ from, to, deliverTick, sendSeq: this.sendSeq, payload });
-      this.sendSeq += 1;
+      this.inflight += 1;
+      // Arrivals land on the tick or half-way through it: enough to interleave with disk writes
+      // and ticks, few enough instants to keep a run cheap.
+      delays.push((this.delayTicks() + this.linkExtra(from, to)) * tick_ms + this.prng.int(2) * Math.floor(tick_ms / 2));
     }
-    return true;
+    return delays;
   }
 
-  /**
-   * Takes the messages due by `nowTick`, in delivery order. A message whose link was cut
-   * while it was in flight is lost, as a partition would lose it.
-   */
-  takeDue(nowTick: number): { delivered: Envelope<T>[]; lost: Envelope<T>[] } {
-    const due: Envelope<T>[] = [];
-    const later: Envelope<T>[] = [];
-    for (const envelope of this.inflight) (envelope.deliverTick <= nowTick ? due : later).push(envelope);
-    this.inflight = later;
-    due.sort((a, b) => a.deliverTick - b.deliverTick || a.sendSeq - b.sendSeq);
-    const delivered: Envelope<T>[] = [];
-    const lost: Envelope<T>[] = [];
-    for (const envelope of due) (this.isBlocked(envelope.from, envelope.to) ? lost : delivered).push(envelope);
-    this.droppedCount += lost.length;
-    return { delivered, lost };
+  /** A copy reached its destination's door; false if the link was cut meanwhile (it is lost). */
+  arrive(from: number, to: number): boolean {
+    this.inflight -= 1;
+    if (!this.isBlocked(from, to)) return true;
+    this.droppedCount += 1;
+    return false;
   }
 
   inflightCount(): number {
-    return this.inflight.length;
+    return this.inflight;
   }
 
   isBlocked(from: number, to: number): boolean {

@@ -2,22 +2,22 @@
 import type { Message } from "../../raft/index.js";
 import type { KvInput, KvOutput } from "../lincheck/history.js";
 
-/** How a get is served: as a log entry, or locally after a ReadIndex round. */
-export type ReadPath = "log" | "read-index";
-
 export interface ClientRequest {
   readonly kind: "request";
   readonly clientId: number;
   readonly seq: number;
   readonly op: KvInput;
-  readonly readPath: ReadPath;
+  /** For a cas: the modify index of the value it expects (0: the key is absent), the server's cas form. */
+  readonly casIndex: number;
 }
 
 export type ReplyResult =
-  /** `index`: the log index the command was applied at, or the read index served. */
-  | { readonly kind: "done"; readonly output: KvOutput; readonly index: number; readonly viaLog: boolean }
-  /** Refused without queueing (no leader, back-pressure…): try again, maybe elsewhere. */
-  | { readonly kind: "rejected"; readonly reason: string; readonly leaderHint: number };
+  /** `modifyIndex`: the index that wrote the value now read or written (0: absent); `logIndex`: where a write was applied, 0 if unknown. */
+  | { readonly kind: "done"; readonly output: KvOutput; readonly modifyIndex: number; readonly logIndex: number }
+  /** Refused before anything was proposed (no leader, back-pressure): try again, maybe elsewhere. */
+  | { readonly kind: "rejected"; readonly reason: string; readonly leaderHint: number }
+  /** A write that may or may not have taken effect (timed out, server stopping): do not retry it. */
+  | { readonly kind: "unknown"; readonly reason: string };
 
 export interface ClientReply {
   readonly kind: "reply";

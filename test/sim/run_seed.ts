@@ -18,6 +18,12 @@ export interface SeedResult {
     readonly leaders: number;
     readonly applied: number;
     readonly crashes: number;
+    /** Crashes timed against a synced write, and what the disks lost or tore at crashes. */
+    readonly midWriteCrashes: number;
+    readonly afterWriteCrashes: number;
+    readonly unsyncedLost: number;
+    readonly tornFrames: number;
+    readonly diskStalls: number;
     readonly partitions: number;
     readonly transfers: number;
     readonly confChanges: number;
@@ -30,13 +36,15 @@ export function replayCommand(seed: number, nodeCount?: NodeCount): string {
   return `scripts/sim.sh --seed ${seed}${nodeCount === undefined ? "" : ` --nodes ${nodeCount}`}`;
 }
 
-export function runSeed(seed: number, nodeCount?: NodeCount): SeedResult {
-  const options = optionsForSeed(seed, nodeCount);
+/** `adjust` changes the seed's options (the negative test breaks the disk with it). */
+export async function runSeed(seed: number, nodeCount?: NodeCount, adjust?: (options: SimOptions) => SimOptions): Promise<SeedResult> {
+  const drawn = optionsForSeed(seed, nodeCount);
+  const options = adjust === undefined ? drawn : adjust(drawn);
   const sim = new Simulation(options);
   let verdict: SeedResult["verdict"] = "pass";
   let message = "";
   try {
-    const check = sim.run();
+    const check = await sim.run();
     if (check.result === "not-linearizable") {
       verdict = "fail";
       message = `linearizability: ${formatCheckResult(check)}`;
@@ -52,6 +60,7 @@ export function runSeed(seed: number, nodeCount?: NodeCount): SeedResult {
     message = `${message}\n  run: ${describeOptions(options)} (failed at tick ${sim.tick})\n  replay: ${replayCommand(seed, nodeCount)}`;
   }
   const history = sim.recorder.history();
+  const disks = sim.cluster.all().map((node) => node.disk.stats);
   return {
     seed,
     options,
@@ -65,6 +74,11 @@ export function runSeed(seed: number, nodeCount?: NodeCount): SeedResult {
       leaders: sim.safety.leaderCount(),
       applied: sim.safety.appliedCount(),
       crashes: sim.faults.stats.crashes,
+      midWriteCrashes: sim.faults.stats.midWriteCrashes,
+      afterWriteCrashes: sim.faults.stats.afterWriteCrashes,
+      unsyncedLost: disks.reduce((n, d) => n + d.lostAtCrash, 0),
+      tornFrames: disks.reduce((n, d) => n + d.tornFrames, 0),
+      diskStalls: disks.reduce((n, d) => n + d.stalls, 0),
       partitions: sim.faults.stats.partitions,
       transfers: sim.faults.stats.transfers,
       confChanges: sim.faults.stats.confChanges,

@@ -1,29 +1,54 @@
 // Everything one run does, derived from its seed: cluster size, fault mix, client behaviour.
 import type { ClientTimings } from "./client.js";
 import type { NetworkFaults } from "./network.js";
-import type { SnapshotPolicy } from "./node_env.js";
 import { Prng } from "./prng.js";
-import type { RaftTimings } from "./sim_node.js";
+import type { DiskTimings } from "./sim_disk.js";
 
 export type NodeCount = 3 | 5 | 7;
 export const node_counts: readonly NodeCount[] = [3, 5, 7];
 
 /**
- * calm: a good network, no faults. lossy: drops, duplicates, long delays. partitions:
- * symmetric and one-way cuts. crashes: crashes at any Ready step, some right after a vote
- * or an ack. elections: election storms with voters crashing right after they vote.
- * membership: nodes removed and fresh nodes added. chaos: all of it at once.
+ * calm: a good network and disks, no faults. lossy: drops, duplicates, long delays.
+ * partitions: symmetric and one-way cuts. crashes: crashes at any point of the Ready loop,
+ * some while a write's fsync runs, some right after a vote or an ack. disk: slow disks,
+ * stalled fsyncs and crashes that lose or tear unsynced writes. elections: election storms
+ * (clocks running fast) with voters crashing right after they vote. membership: nodes
+ * removed and fresh nodes added. chaos: all of it at once.
  */
-export type FaultProfile = "calm" | "lossy" | "partitions" | "crashes" | "elections" | "membership" | "chaos";
+export type FaultProfile = "calm" | "lossy" | "partitions" | "crashes" | "disk" | "elections" | "membership" | "chaos";
 export const fault_profiles: readonly FaultProfile[] = [
   "calm",
   "lossy",
   "partitions",
   "crashes",
+  "disk",
   "elections",
   "membership",
   "chaos",
 ];
+
+/** Raft timing of every server, in ticks of the driver's tick_ms. */
+export interface NodeTimings {
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+}
+
+export interface SnapshotPolicy {
+  /** The driver's snapshot_entries: snapshot once this many entries were applied since the last one; null = never. */
+  readonly everyEntries: number | null;
+  /** The driver's snapshot_catchup_entries: entries kept behind the snapshot for slightly slow followers. */
+  readonly keepEntries: number;
+}
+
+export interface DiskFaults {
+  readonly normal: DiskTimings;
+  /** A slow disk: every fsync takes several ticks. */
+  readonly slow: DiskTimings;
+  /** Share of servers (drawn per server) whose disk is slow. */
+  readonly slowDiskShare: number;
+  /** Share of crashes that strike while a write's fsync runs (the write may be kept, lost or torn). */
+  readonly midWriteCrashShare: number;
+}
 
 export interface SimOptions {
   readonly seed: number;
@@ -35,9 +60,10 @@ export interface SimOptions {
   readonly healTicksMax: number;
   readonly clientCount: number;
   readonly keys: readonly string[];
-  readonly raft: RaftTimings;
+  readonly raft: NodeTimings;
   readonly client: ClientTimings;
   readonly network: NetworkFaults;
+  readonly disk: DiskFaults;
   /** Per tick: chance that a partition starts (when none is active) and that it heals. */
   readonly partitionStartChance: number;
   readonly partitionHealChance: number;
@@ -90,8 +116,16 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
       }
     : { ...calm_network, slowLinkShare: prng.pick([0, 0.2]), slowLinkExtraTicks: 3 };
   const partitions = profile === "partitions" || profile === "chaos";
-  const crashes = profile === "crashes" || profile === "chaos";
+  const crashes = profile === "crashes" || profile === "chaos" || profile === "disk";
   const elections = profile === "elections";
+  const diskFaults = profile === "disk" || profile === "chaos";
+  const stall_chance = diskFaults ? prng.pick([0.002, 0.01, 0.03]) : faulty ? prng.pick([0, 0.002]) : 0;
+  const disk: DiskFaults = {
+    normal: { write_ms: [0, 1], fsync_ms: prng.pick([[1, 2], [1, 4], [2, 8]] as const), stall_chance, stall_ms: [20, 150] },
+    slow: { write_ms: [0, 2], fsync_ms: [10, 40], stall_chance, stall_ms: [50, 300] },
+    slowDiskShare: diskFaults ? prng.pick([0.2, 0.5]) : faulty ? prng.pick([0, 0.2]) : 0,
+    midWriteCrashShare: diskFaults ? prng.pick([0.5, 0.8]) : 0.3,
+  };
   return {
     seed,
     nodeCount: nodes,
@@ -100,19 +134,14 @@ export function optionsForSeed(seed: number, nodeCount?: NodeCount): SimOptions 
     healTicksMax: 1500,
     clientCount: prng.range(3, 10),
     keys: ["a", "b", "c", "d", "e"].slice(0, prng.range(1, 4)),
-    raft: {
-      electionTicks: 10,
-      heartbeatTicks: 1,
-      preVote: prng.chance(elections ? 0.5 : 0.8),
-      checkQuorum: prng.chance(elections ? 0.5 : 0.8),
-    },
+    raft: { electionTicks: 10, heartbeatTicks: 1 },
     client: {
       attemptTimeoutTicks: prng.pick([15, 30, 50]),
       opDeadlineTicks: prng.pick([60, 120, 200]),
       maxThinkTicks: prng.pick([0, 3, 10]),
-      readIndexShare: prng.pick([0, 0.5, 1]),
     },
     network,
+    disk,
     partitionStartChance: partitions ? prng.pick([0.01, 0.03]) : 0,
     partitionHealChance: prng.pick([0.02, 0.05, 0.1]),
     crashChance: crashes ? prng.pick([0.005, 0.01, 0.03]) : faulty ? 0.002 : 0,
@@ -134,8 +163,9 @@ export function describeOptions(options: SimOptions): string {
   return (
     `seed=${options.seed} nodes=${options.nodeCount} profile=${options.profile} ticks=${options.runTicks} ` +
     `clients=${options.clientCount} keys=${options.keys.length} drop=${options.network.dropRate} ` +
-    `dup=${options.network.duplicateRate} crash=${options.crashChance} preVote=${options.raft.preVote} ` +
-    `checkQuorum=${options.raft.checkQuorum} snapshotEvery=${options.snapshot.everyEntries ?? "never"} ` +
-    `readIndexShare=${options.client.readIndexShare}`
+    `dup=${options.network.duplicateRate} crash=${options.crashChance} slowDisks=${options.disk.slowDiskShare} ` +
+    `stall=${options.disk.normal.stall_chance} fsync=${options.disk.normal.fsync_ms.join("-")}ms ` +
+    `snapshotEvery=${options.snapshot.everyEntries ?? "never"}` +
+    (options.disk.normal.fsync_lies_ms !== undefined ? ` fsyncLies=${options.disk.normal.fsync_lies_ms}ms` : "")
   );
 }
