@@ -16,10 +16,12 @@ export function registerPs(program: Command): void {
     .option("-a, --all", "include ended tasks")
     .option("--service <name>", "only this service's tasks")
     .option("--node <name>", "only tasks on this node")
+    .option("--framework <id>", "only this framework's tasks (services, jobs, or a Mesos framework's id; see orch frameworks)")
     .option("-q, --quiet", "print only task ids")
     .option("--json", "print as JSON")
-    .action(async (o: { all?: boolean; service?: string; node?: string; quiet?: boolean; json?: boolean }, cmd: Command) => {
-      const r = await clientOf(cmd).json<{ tasks: TaskView[] }>("GET", "/v1/tasks", { query: { all: o.all === true, service: o.service, node: o.node } });
+    .action(async (o: { all?: boolean; service?: string; node?: string; framework?: string; quiet?: boolean; json?: boolean }, cmd: Command) => {
+      const all = await clientOf(cmd).json<{ tasks: TaskView[] }>("GET", "/v1/tasks", { query: { all: o.all === true, service: o.service, node: o.node } });
+      const r = o.framework === undefined ? all : { tasks: all.tasks.filter((t) => t.framework_id === o.framework) };
       if (o.json === true) return printJson(r.tasks);
       if (o.quiet === true) return void process.stdout.write(r.tasks.map((t) => `${t.task_id}\n`).join(""));
       const now = Date.now();

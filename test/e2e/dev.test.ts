@@ -43,7 +43,7 @@ describe("orch dev", () => {
     const inspect = JSON.parse((await docker(["inspect", running[0]!.id])).stdout) as { HostConfig: { NanoCpus: number; Memory: number; MemorySwap: number; PidsLimit: number } }[];
     expect(inspect[0]!.HostConfig).toMatchObject({ NanoCpus: 250_000_000, Memory: 32 * 1024 * 1024, MemorySwap: 32 * 1024 * 1024, PidsLimit: 4096 });
     const ps = await d.orch(["ps", "--service", name]);
-    expect(ps.stdout).toMatch(/^TASK\s+SERVICE\s+NODE\s+STATE\s+SINCE/);
+    expect(ps.stdout).toMatch(/^TASK\s+SERVICE\s+FRAMEWORK\s+ROLE\s+NODE\s+STATE\s+SINCE/);
     expect(ps.stdout.match(/\brunning\b/g)).toHaveLength(2);
     const logs = await d.orch(["logs", `${name}.1`]);
     expect(logs).toMatchObject({ code: 0, stdout: "hello from orch\n" });
