@@ -5,13 +5,13 @@ import { assignments_per_node_max } from "../api/agent.js";
 import type { CommandPayloads, CommandType, NewTask } from "./commands.js";
 import type { NodeRecord } from "./nodes.js";
 import type { ServiceRecord } from "./services.js";
-import { isTerminalState, type TaskRecord } from "./tasks.js";
+import { isTerminalState, type TaskEvent, type TaskRecord } from "./tasks.js";
 import { frameworkTaskChanged } from "./framework-handlers.js";
-import type { ApplyResult, StateMachine } from "./state.js";
+import type { ApplyResult, Tables } from "./tables.js";
 
 type P<T extends CommandType> = CommandPayloads[T];
 
-export function applyNodeRegister(s: StateMachine, at_ms: number, c: P<typeof CommandType.node_register>): ApplyResult {
+export function applyNodeRegister(s: Tables, at_ms: number, c: P<typeof CommandType.node_register>): ApplyResult {
   const same_name = s.nodes.byName(c.name);
   if (same_name !== undefined && same_name.node_id !== c.node_id && same_name.status === "ready") {
     return { ok: false, code: "rejected", message: `a live node is already named ${c.name} (${same_name.node_id}): give this agent another --name` };
@@ -35,7 +35,7 @@ export function applyNodeRegister(s: StateMachine, at_ms: number, c: P<typeof Co
   return { ok: true, node: n };
 }
 
-export function applyNodeStatus(s: StateMachine, index: number, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
+export function applyNodeStatus(s: Tables, index: number, at_ms: number, c: P<typeof CommandType.node_status>): ApplyResult {
   const n = s.nodes.get(c.node_id);
   if (n === undefined) return { ok: false, code: "rejected", message: `no node ${c.node_id}` };
   if (n.status === c.status) return { ok: true, node: n };
@@ -54,7 +54,7 @@ export function applyNodeStatus(s: StateMachine, index: number, at_ms: number, c
   return { ok: true, node: n };
 }
 
-export function applyTaskStatus(s: StateMachine, index: number, c: P<typeof CommandType.task_status>): ApplyResult {
+export function applyTaskStatus(s: Tables, index: number, c: P<typeof CommandType.task_status>): ApplyResult {
   const acked: string[] = [];
   for (const u of c.updates) {
     acked.push(u.update_id);
@@ -74,7 +74,7 @@ export function applyTaskStatus(s: StateMachine, index: number, c: P<typeof Comm
   return { ok: true, acked };
 }
 
-function applyObserved(s: StateMachine, t: TaskRecord, u: StatusUpdate): void {
+function applyObserved(s: Tables, t: TaskRecord, u: StatusUpdate): void {
   const st = u.status;
   if (st.container_id !== undefined) t.container_id = st.container_id;
   if (st.ports !== undefined) t.ports = st.ports;
@@ -85,7 +85,7 @@ function applyObserved(s: StateMachine, t: TaskRecord, u: StatusUpdate): void {
 }
 
 /** A task reached a terminal state: count it against its service. */
-function endTask(s: StateMachine, t: TaskRecord, ev: Parameters<StateMachine["tasks"]["transition"]>[1]): void {
+function endTask(s: Tables, t: TaskRecord, ev: TaskEvent): void {
   s.tasks.transition(t, ev);
   const svc = s.services.get(t.service);
   if (svc === undefined) return;
@@ -94,7 +94,7 @@ function endTask(s: StateMachine, t: TaskRecord, ev: Parameters<StateMachine["ta
   svc.updated_at_ms = ev.at_ms;
 }
 
-export function applyServicePut(s: StateMachine, index: number, at_ms: number, c: P<typeof CommandType.service_put>): ApplyResult {
+export function applyServicePut(s: Tables, index: number, at_ms: number, c: P<typeof CommandType.service_put>): ApplyResult {
   const cur = s.services.get(c.spec.name);
   const svc: ServiceRecord =
     cur === undefined
@@ -105,7 +105,7 @@ export function applyServicePut(s: StateMachine, index: number, at_ms: number, c
   return { ok: true, service: svc };
 }
 
-export function applyServiceStop(s: StateMachine, at_ms: number, c: P<typeof CommandType.service_stop>): ApplyResult {
+export function applyServiceStop(s: Tables, at_ms: number, c: P<typeof CommandType.service_stop>): ApplyResult {
   const svc = s.services.get(c.name);
   if (svc === undefined) return { ok: false, code: "unknown", message: `no service or job named ${c.name}` };
   svc.state = "stopped";
@@ -117,7 +117,7 @@ export function applyServiceStop(s: StateMachine, at_ms: number, c: P<typeof Com
   return { ok: true, service: svc };
 }
 
-export function applyServiceScale(s: StateMachine, at_ms: number, c: P<typeof CommandType.service_scale>): ApplyResult {
+export function applyServiceScale(s: Tables, at_ms: number, c: P<typeof CommandType.service_scale>): ApplyResult {
   const svc = s.services.get(c.name);
   if (svc === undefined) return { ok: false, code: "unknown", message: `no service named ${c.name}` };
   if (svc.spec.kind !== "service") return { ok: false, code: "rejected", message: `${c.name} is a job; only services scale` };
@@ -141,7 +141,7 @@ interface NodeHold {
 /** Resources compare in thousandths of a CPU and whole bytes, as the scheduler does: no float drift. */
 const milli = (cpus: number): number => Math.round(cpus * 1000);
 
-function holdOf(s: StateMachine, node_id: string): NodeHold {
+function holdOf(s: Tables, node_id: string): NodeHold {
   const h: NodeHold = { cpus: 0, memory_bytes: 0, disk_bytes: 0, ports: new Set(), records: 0 };
   for (const t of s.tasks.onNode(node_id)) {
     h.records += 1;
@@ -155,7 +155,7 @@ function holdOf(s: StateMachine, node_id: string): NodeHold {
 }
 
 /** Why the task cannot go onto the node now, or undefined when it fits. */
-function misfit(s: StateMachine, node: NodeRecord, h: NodeHold, nt: NewTask): string | undefined {
+function misfit(s: Tables, node: NodeRecord, h: NodeHold, nt: NewTask): string | undefined {
   if (node.status !== "ready") return `node ${node.name} is ${node.status}`;
   if (h.records + 1 > assignments_per_node_max) return `node ${node.name} already carries ${h.records} tasks (assignments_per_node_max ${assignments_per_node_max})`;
   const total = node.resources;
@@ -174,7 +174,7 @@ function misfit(s: StateMachine, node: NodeRecord, h: NodeHold, nt: NewTask): st
  * node that went down meanwhile) puts more on a node than it has. What no longer fits is dropped
  * and reported; deterministic, as every server applies the same entries to the same state.
  */
-export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandType.plan_apply>): ApplyResult {
+export function applyPlan(s: Tables, at_ms: number, c: P<typeof CommandType.plan_apply>): ApplyResult {
   let placed = 0;
   const dropped: { task_id: string; reason: string }[] = [];
   const holds = new Map<string, NodeHold>();
@@ -248,14 +248,14 @@ export function applyPlan(s: StateMachine, at_ms: number, c: P<typeof CommandTyp
   return { ok: true, placed, dropped };
 }
 
-export function applyTaskStop(s: StateMachine, c: P<typeof CommandType.task_stop>): ApplyResult {
+export function applyTaskStop(s: Tables, c: P<typeof CommandType.task_stop>): ApplyResult {
   const t = s.tasks.get(c.task_id);
   if (t === undefined) return { ok: false, code: "unknown", message: `no task ${c.task_id}` };
   stopTask(s, t);
   return { ok: true, task: t };
 }
 
-export function applyTasksForget(s: StateMachine, c: P<typeof CommandType.tasks_forget>): ApplyResult {
+export function applyTasksForget(s: Tables, c: P<typeof CommandType.tasks_forget>): ApplyResult {
   let forgotten = 0;
   for (const id of c.task_ids) {
     const t = s.tasks.get(id);
@@ -268,7 +268,7 @@ export function applyTasksForget(s: StateMachine, c: P<typeof CommandType.tasks_
   return { ok: true, placed: forgotten };
 }
 
-function stopTask(s: StateMachine, t: TaskRecord): void {
+function stopTask(s: Tables, t: TaskRecord): void {
   if (t.desired === "stopped") return;
   t.desired = "stopped";
   s.touch(t.node_id);

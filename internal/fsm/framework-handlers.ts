@@ -4,19 +4,15 @@
 import { toBase64 } from "./base64.js";
 import type { CommandPayloads, CommandType } from "./commands.js";
 import { framework_filters_max, frameworks_registered_max, type FrameworkRecord } from "./frameworks.js";
-import type { ApplyResult, StateMachine } from "./state.js";
+import type { ApplyResult, Tables } from "./tables.js";
+
+export type { FrameworkUpdate } from "./tables.js";
 import { isTerminalState, pending_updates_max, type PendingUpdate, type TaskEvent, type TaskRecord } from "./tasks.js";
 
 type P<T extends CommandType> = CommandPayloads[T];
 
-/** A framework status update as the state machine tells listeners: uuid absent for master-made ones. */
-export interface FrameworkUpdate {
-  framework_id: string;
-  task: TaskRecord;
-  update: TaskEvent & { uuid?: string; source: "SOURCE_AGENT" | "SOURCE_MASTER" };
-}
 
-export function applyFrameworkPut(s: StateMachine, at_ms: number, c: P<typeof CommandType.framework_put>): ApplyResult {
+export function applyFrameworkPut(s: Tables, at_ms: number, c: P<typeof CommandType.framework_put>): ApplyResult {
   if (s.frameworks.wasRemoved(c.framework_id) !== undefined) return { ok: false, code: "rejected", message: "Framework has been removed" };
   const cur = s.frameworks.get(c.framework_id);
   if (cur === undefined && !c.connect) return { ok: false, code: "unknown", message: "Framework cannot be found" };
@@ -49,7 +45,7 @@ export function applyFrameworkPut(s: StateMachine, at_ms: number, c: P<typeof Co
   return { ok: true, framework: f };
 }
 
-export function applyFrameworkDisconnect(s: StateMachine, at_ms: number, c: P<typeof CommandType.framework_disconnect>): ApplyResult {
+export function applyFrameworkDisconnect(s: Tables, at_ms: number, c: P<typeof CommandType.framework_disconnect>): ApplyResult {
   const f = s.frameworks.get(c.framework_id);
   if (f === undefined) return { ok: false, code: "unknown", message: "Framework cannot be found" };
   if (c.subscribed_at_ms !== undefined && c.subscribed_at_ms !== f.subscribed_at_ms) return { ok: true, framework: f };
@@ -61,7 +57,7 @@ export function applyFrameworkDisconnect(s: StateMachine, at_ms: number, c: P<ty
   return { ok: true, framework: f };
 }
 
-export function applyFrameworkRemove(s: StateMachine, at_ms: number, c: P<typeof CommandType.framework_remove>): ApplyResult {
+export function applyFrameworkRemove(s: Tables, at_ms: number, c: P<typeof CommandType.framework_remove>): ApplyResult {
   const f = s.frameworks.get(c.framework_id);
   if (f === undefined) return { ok: false, code: "unknown", message: "Framework cannot be found" };
   for (const t of s.tasks.ofService(c.framework_id)) {
@@ -78,7 +74,7 @@ export function applyFrameworkRemove(s: StateMachine, at_ms: number, c: P<typeof
   return { ok: true, framework: f };
 }
 
-export function applyFrameworkSuppress(s: StateMachine, c: P<typeof CommandType.framework_suppress>): ApplyResult {
+export function applyFrameworkSuppress(s: Tables, c: P<typeof CommandType.framework_suppress>): ApplyResult {
   const f = s.frameworks.get(c.framework_id);
   if (f === undefined) return { ok: false, code: "unknown", message: "Framework cannot be found" };
   const roles = c.roles.length === 0 ? f.info.roles : c.roles.filter((r) => f.info.roles.includes(r));
@@ -94,7 +90,7 @@ export function applyFrameworkSuppress(s: StateMachine, c: P<typeof CommandType.
   return { ok: true, framework: f };
 }
 
-export function applyFrameworkDecline(s: StateMachine, at_ms: number, c: P<typeof CommandType.framework_decline>): ApplyResult {
+export function applyFrameworkDecline(s: Tables, at_ms: number, c: P<typeof CommandType.framework_decline>): ApplyResult {
   const f = s.frameworks.get(c.framework_id);
   if (f === undefined) return { ok: false, code: "unknown", message: "Framework cannot be found" };
   const by = new Map(f.filters.filter((x) => x.until_ms > at_ms).map((x) => [x.node_id, x]));
@@ -105,7 +101,7 @@ export function applyFrameworkDecline(s: StateMachine, at_ms: number, c: P<typeo
   return { ok: true, framework: f };
 }
 
-export function applyFrameworkAck(s: StateMachine, c: P<typeof CommandType.framework_ack>): ApplyResult {
+export function applyFrameworkAck(s: Tables, c: P<typeof CommandType.framework_ack>): ApplyResult {
   const t = s.tasks.get(c.task_id);
   if (t?.framework === undefined || t.framework.framework_id !== c.framework_id) return { ok: false, code: "unknown", message: `no task ${c.task_id} of framework ${c.framework_id}` };
   const before = t.framework.pending.length;
@@ -113,7 +109,7 @@ export function applyFrameworkAck(s: StateMachine, c: P<typeof CommandType.frame
   return { ok: true, acked: before === t.framework.pending.length ? [] : [c.uuid] };
 }
 
-export function applyTaskKill(s: StateMachine, c: P<typeof CommandType.task_kill>): ApplyResult {
+export function applyTaskKill(s: Tables, c: P<typeof CommandType.task_kill>): ApplyResult {
   const t = s.tasks.get(c.task_id);
   if (t === undefined) return { ok: false, code: "unknown", message: `no task ${c.task_id}` };
   if (t.desired !== "stopped") {
@@ -129,7 +125,7 @@ export function applyTaskKill(s: StateMachine, c: P<typeof CommandType.task_kill
  * acknowledgement (uuid from the task and the log index) and tells listeners. Master-made updates
  * (a node went down) carry no uuid and are not kept: reconciliation answers for them.
  */
-export function frameworkTaskChanged(s: StateMachine, index: number, t: TaskRecord, ev: TaskEvent, source: "SOURCE_AGENT" | "SOURCE_MASTER"): void {
+export function frameworkTaskChanged(s: Tables, index: number, t: TaskRecord, ev: TaskEvent, source: "SOURCE_AGENT" | "SOURCE_MASTER"): void {
   const fw = t.framework;
   // Mesos never sends TASK_STAGING as an update: a launched task is staging until it says otherwise.
   if (fw === undefined || ev.state === "STAGING") return;

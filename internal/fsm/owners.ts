@@ -3,7 +3,7 @@
 import type { CommandPayloads, CommandType } from "./commands.js";
 import type { ServiceKind } from "./services.js";
 import { guaranteeOverLimit, role_weight_default, type RoleRecord } from "./roles.js";
-import type { ApplyResult, StateMachine } from "./state.js";
+import type { ApplyResult, Tables } from "./tables.js";
 
 /** The built-in framework that runs each kind of service. */
 export const framework_of_kind: { readonly [K in ServiceKind]: string } = { service: "services", job: "jobs" };
@@ -14,7 +14,7 @@ export const framework_of_kind: { readonly [K in ServiceKind]: string } = { serv
  * (and after a restore, for tasks placed before owners were recorded); a later change of the
  * service's role does not move tasks already placed.
  */
-export function stampOwners(s: StateMachine, placed: readonly { task_id: string }[]): void {
+export function stampOwners(s: Tables, placed: readonly { task_id: string }[]): void {
   for (const p of placed) {
     const t = s.tasks.get(p.task_id);
     if (t === undefined || t.role !== undefined) continue;
@@ -30,7 +30,7 @@ export function stampOwners(s: StateMachine, placed: readonly { task_id: string 
   }
 }
 
-export function applyRoleSet(s: StateMachine, index: number, at_ms: number, c: CommandPayloads[typeof CommandType.role_set]): ApplyResult {
+export function applyRoleSet(s: Tables, index: number, at_ms: number, c: CommandPayloads[typeof CommandType.role_set]): ApplyResult {
   const cur = s.roles.get(c.role);
   const next: RoleRecord = {
     role: c.role,

@@ -20,7 +20,6 @@ import {
   applyFrameworkRemove,
   applyFrameworkSuppress,
   applyTaskKill,
-  type FrameworkUpdate,
 } from "./framework-handlers.js";
 import { FrameworkTable, type FrameworkRecord } from "./frameworks.js";
 import { KvTable, type KvResult } from "./kv.js";
@@ -33,17 +32,9 @@ import { decodeSnapshot, encodeSnapshot } from "./snapshot.js";
 import { TaskTable, type TaskRecord } from "./tasks.js";
 import { CommandSetError, writerVersion } from "./version.js";
 
-export type ApplyResult =
-  | KvResult
-  | { ok: true; member: Member }
-  | { ok: true; node: NodeRecord }
-  | { ok: true; acked: string[] }
-  | { ok: true; service: ServiceRecord }
-  | { ok: true; task: TaskRecord }
-  | { ok: true; framework: FrameworkRecord }
-  | { ok: true; placed: number; dropped?: { task_id: string; reason: string }[] }
-  | { ok: true; role: RoleRecord }
-  | { ok: false; code: "rejected" | "unknown"; message: string };
+import type { ApplyResult, FrameworkUpdate, Tables } from "./tables.js";
+
+export type { ApplyResult, FrameworkUpdate } from "./tables.js";
 
 /** Told after each applied command which nodes' assignments may have changed. */
 export type ChangeListener = (touched_nodes: ReadonlySet<string>, orchestration_changed: boolean, index: number) => void;
@@ -98,7 +89,7 @@ export type MembershipChange =
   | { type: "AddNode" | "AddLearnerNode"; id: number; name: string; raft_addr: string; http_addr: string }
   | { type: "RemoveNode"; id: number };
 
-export class StateMachine {
+export class StateMachine implements Tables {
   readonly kv = new KvTable();
   readonly members = new MemberTable();
   readonly nodes = new NodeTable();
