@@ -148,12 +148,15 @@ export class RaftNode {
     this.rid_prefix = `${options.id}-${this.clock.now().toString(36)}-`;
     const snap = options.storage.snapshot();
     options.fsm.restore(snap.data, snap.metadata.index);
+    // Logged, so that an election's timing (its randomised timeouts) replays from this seed.
+    const seed = options.seed ?? (process.pid * 7919 + options.id * 104729 + this.clock.now()) % 2 ** 31;
+    options.logger.info("raft node seeded", { id: options.id, seed });
     this.raw = new RawNode({
       id: options.id,
       storage: options.storage,
       electionTicks: this.opts.election_ticks,
       heartbeatTicks: this.opts.heartbeat_ticks,
-      rand: newRand(options.seed ?? (process.pid * 7919 + options.id * 104729 + this.clock.now()) % 2 ** 31),
+      rand: newRand(seed),
       applied: snap.metadata.index,
       preVote: true,
       checkQuorum: true,
