@@ -200,8 +200,8 @@ export function frameworkActive(f: OperatorFramework): boolean {
   return f.removed_at_ms === 0 && f.connected;
 }
 
-export function operatorFramework(f: OperatorFramework, allocated: Amounts): OperatorFrameworkMessage {
-  const role = f.info.multi_role ? undefined : (f.info.roles[0] ?? "*");
+/** `allocated`: what its active tasks hold, by role (a MULTI_ROLE framework's tasks run under several). */
+export function operatorFramework(f: OperatorFramework, allocated: ReadonlyMap<string, Amounts>): OperatorFrameworkMessage {
   return {
     framework_info: frameworkInfo(f),
     active: frameworkActive(f),
@@ -211,7 +211,7 @@ export function operatorFramework(f: OperatorFramework, allocated: Amounts): Ope
     ...(f.disconnected_at_ms > 0 ? { unregistered_time: timeInfo(f.disconnected_at_ms) } : {}),
     offers: [],
     inverse_offers: [],
-    allocated_resources: resourcesOf(allocated, role ?? "*"),
+    allocated_resources: [...allocated].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).flatMap(([role, a]) => resourcesOf(a, role)),
     offered_resources: [],
   };
 }
@@ -240,13 +240,15 @@ export interface StateIndex {
   /** What active tasks hold, by node and by framework. */
   node_used: Map<string, Amounts>;
   framework_used: Map<string, Amounts>;
+  /** Framework id → role → what its active tasks under that role hold. */
+  framework_role_used: Map<string, Map<string, Amounts>>;
   role_used: Map<string, Amounts>;
   /** Agent IPs by node id (absent when its address is a name). */
   agent_ip: Map<string, string>;
 }
 
 export function indexState(input: OperatorInput): StateIndex {
-  const ix: StateIndex = { by_framework: new Map(), node_used: new Map(), framework_used: new Map(), role_used: new Map(), agent_ip: new Map() };
+  const ix: StateIndex = { by_framework: new Map(), node_used: new Map(), framework_used: new Map(), framework_role_used: new Map(), role_used: new Map(), agent_ip: new Map() };
   for (const n of input.nodes) {
     const ip = ipOf(n.http_addr);
     if (ip !== undefined) ix.agent_ip.set(n.node_id, ip);
@@ -264,6 +266,9 @@ export function indexState(input: OperatorInput): StateIndex {
     add(ix.node_used, t.node_id, a);
     add(ix.framework_used, fid, a);
     add(ix.role_used, t.role ?? "*", a);
+    let by_role = ix.framework_role_used.get(fid);
+    if (by_role === undefined) ix.framework_role_used.set(fid, (by_role = new Map()));
+    add(by_role, t.role ?? "*", a);
   }
   return ix;
 }
@@ -279,8 +284,8 @@ export function getAgents(input: OperatorInput, ix: StateIndex = indexState(inpu
 
 export function getFrameworks(input: OperatorInput, ix: StateIndex = indexState(input)): GetFrameworks {
   return {
-    frameworks: input.frameworks.map((f) => operatorFramework(f, ix.framework_used.get(f.framework_id) ?? zeroAmounts())),
-    completed_frameworks: input.completed_frameworks.map((f) => operatorFramework(f, zeroAmounts())),
+    frameworks: input.frameworks.map((f) => operatorFramework(f, ix.framework_role_used.get(f.framework_id) ?? new Map())),
+    completed_frameworks: input.completed_frameworks.map((f) => operatorFramework(f, new Map())),
   };
 }
 

@@ -56,7 +56,7 @@ export class OperatorFeed {
       const last = this.frameworks.get(f.framework_id);
       if (last?.signature === signature) continue;
       this.frameworks.set(f.framework_id, { signature, framework: f });
-      const framework = operatorFramework(f, index().framework_used.get(f.framework_id) ?? zeroAmounts());
+      const framework = operatorFramework(f, index().framework_role_used.get(f.framework_id) ?? new Map());
       events.push(last === undefined ? { type: "FRAMEWORK_ADDED", framework_added: { framework } } : { type: "FRAMEWORK_UPDATED", framework_updated: { framework } });
     }
     for (const [id, last] of [...this.frameworks]) {

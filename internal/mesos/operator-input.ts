@@ -4,6 +4,7 @@ import type { FrameworkInfoRecord } from "../fsm/frameworks.js";
 import type { NodeRecord } from "../fsm/nodes.js";
 import type { RoleRecord } from "../fsm/roles.js";
 import type { ServiceRecord } from "../fsm/services.js";
+import type { StateMachine } from "../fsm/state.js";
 import { isTerminalState, type TaskRecord } from "../fsm/tasks.js";
 import type { MasterInfo } from "./types-framework.js";
 
@@ -88,4 +89,25 @@ export function frameworkIdOf(t: TaskRecord, services: ReadonlyMap<string, Servi
 /** Active, or ended with updates its framework has not acknowledged: Mesos lists these under `tasks`. */
 export function isListedActive(t: TaskRecord): boolean {
   return !isTerminalState(t.state) || (t.framework?.pending.length ?? 0) > 0;
+}
+
+/** The input from a state machine's tables, the built-in frameworks first. */
+export function operatorInputOf(fsm: StateMachine, master: MasterIdentity, agent_ports: OperatorInput["agent_ports"]): OperatorInput {
+  const services = new Map<string, ServiceRecord>();
+  const roles = { service: new Set<string>(), job: new Set<string>() };
+  for (const svc of fsm.services.all()) {
+    services.set(svc.spec.name, svc);
+    roles[svc.spec.kind].add(svc.spec.role);
+  }
+  const frameworks: OperatorFramework[] = [builtinFramework("service", [...roles.service].sort()), builtinFramework("job", [...roles.job].sort()), ...fsm.frameworks.all()];
+  return {
+    master,
+    nodes: fsm.nodes.all(),
+    tasks: [...fsm.tasks.all()],
+    frameworks,
+    completed_frameworks: fsm.frameworks.completed(),
+    services,
+    roles: fsm.roles.all(),
+    agent_ports,
+  };
 }
