@@ -92,6 +92,11 @@ afterAll(async () => {
 function judge(q: FuzzRequest, a: Answer): string | undefined {
   const text = a.body.toString("utf8");
   if (!q.expect.includes(a.status)) return `status ${a.status}, want ${q.expect.join(" or ")}${a.status >= 500 ? " (server error)" : a.status < 300 ? " (accepted a request designed to be invalid)" : ""}`;
+  if (q.answer === "text" && a.status >= 400) {
+    // Mesos's routes answer errors as Mesos does: a plain text saying what is wrong.
+    if (!a.content_type.startsWith("text/plain")) return `content-type ${JSON.stringify(a.content_type)}, want text/plain`;
+    return text.trim() === "" ? "an empty error text" : undefined;
+  }
   if (!a.content_type.startsWith("application/json")) return `content-type ${JSON.stringify(a.content_type)}, want application/json`;
   let v: unknown;
   try {

@@ -14,6 +14,8 @@ export interface FuzzRequest {
   chunked?: boolean;
   /** Statuses that are right for this request. */
   expect: readonly number[];
+  /** How its errors are written: orch's JSON (default), or Mesos's plain text on Mesos's own routes. */
+  answer?: "json" | "text";
 }
 
 export interface Answer {
