@@ -23,6 +23,9 @@ import type { ServerView } from "./view.js";
 const api_paths = new Set(["/api/v1", "/master/api/v1"]);
 const state_paths = new Set(["/master/state", "/master/state.json", "/state", "/state.json"]);
 
+/** Reported changes are told at most this often to the streams (each telling reads every task). */
+const operator_flush_ms_min = 20;
+
 /** Largest operator call body: the calls orch answers carry next to nothing. */
 export const operator_body_bytes_max = 64 * 1024;
 
@@ -163,6 +166,7 @@ class OperatorStreams {
   private heartbeat: NodeJS.Timeout | undefined;
   private scheduled = false;
   private fed_index = -1;
+  private flushed_at_ms = 0;
 
   constructor(
     private readonly s: ServerView,
@@ -205,11 +209,13 @@ class OperatorStreams {
   private schedule(): void {
     if (this.feed === undefined || this.scheduled) return;
     this.scheduled = true;
-    // After the entry being applied (and the rest of its batch): listeners run inside apply.
-    setImmediate(() => {
+    // After the entry being applied (and the rest of its batch: listeners run inside apply), and
+    // not more often than operator_flush_ms_min: each run reads every task.
+    const wait_ms = Math.max(0, this.flushed_at_ms + operator_flush_ms_min - Date.now());
+    setTimeout(() => {
       this.scheduled = false;
       this.flush();
-    });
+    }, wait_ms);
   }
 
   private tick(): void {
@@ -225,6 +231,7 @@ class OperatorStreams {
     if (this.feed === undefined) return undefined;
     const input = operatorInput(this.s, this.start_ms);
     this.fed_index = this.s.fsm.applied_index;
+    this.flushed_at_ms = Date.now();
     this.broadcast(this.feed.diff(input));
     return input;
   }
