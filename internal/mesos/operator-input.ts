@@ -54,8 +54,8 @@ export interface OperatorInput {
 /** The framework ids of the built-in frameworks, by service kind. */
 export const builtin_framework_ids = { service: "services", job: "jobs" } as const;
 
-/** The built-in "services" or "jobs" framework, with the roles its services run under. */
-export function builtinFramework(kind: "service" | "job", roles: readonly string[]): OperatorFramework {
+/** The built-in "services" or "jobs" framework, with the roles its services run under, registered with its first service. */
+export function builtinFramework(kind: "service" | "job", roles: readonly string[], registered_at_ms = 0): OperatorFramework {
   const id = builtin_framework_ids[kind];
   return {
     framework_id: id,
@@ -73,7 +73,7 @@ export function builtinFramework(kind: "service" | "job", roles: readonly string
       labels: [],
     },
     connected: true,
-    registered_at_ms: 0,
+    registered_at_ms,
     disconnected_at_ms: 0,
     removed_at_ms: 0,
   };
@@ -95,11 +95,18 @@ export function isListedActive(t: TaskRecord): boolean {
 export function operatorInputOf(fsm: StateMachine, master: MasterIdentity, agent_ports: OperatorInput["agent_ports"]): OperatorInput {
   const services = new Map<string, ServiceRecord>();
   const roles = { service: new Set<string>(), job: new Set<string>() };
+  const first_ms = { service: 0, job: 0 };
   for (const svc of fsm.services.all()) {
     services.set(svc.spec.name, svc);
     roles[svc.spec.kind].add(svc.spec.role);
+    const k = svc.spec.kind;
+    if (first_ms[k] === 0 || svc.created_at_ms < first_ms[k]) first_ms[k] = svc.created_at_ms;
   }
-  const frameworks: OperatorFramework[] = [builtinFramework("service", [...roles.service].sort()), builtinFramework("job", [...roles.job].sort()), ...fsm.frameworks.all()];
+  const frameworks: OperatorFramework[] = [
+    builtinFramework("service", [...roles.service].sort(), first_ms.service),
+    builtinFramework("job", [...roles.job].sort(), first_ms.job),
+    ...fsm.frameworks.all(),
+  ];
   return {
     master,
     nodes: fsm.nodes.all(),

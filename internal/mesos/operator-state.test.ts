@@ -55,7 +55,9 @@ describe("GET /master/state", () => {
     const s = state();
     expect((s["frameworks"] as Json[]).map((f) => f["id"])).toEqual(["services", "jobs", "fw-1"]);
     const services = frameworkOf(s, "services");
-    expect(services).toMatchObject({ name: "services", active: true, connected: true, roles: ["web"], completed_tasks: [], unreachable_tasks: [], offers: [], executors: [] });
+    // Registered when its first service was created; a built-in without services, never.
+    expect(services).toMatchObject({ name: "services", active: true, connected: true, roles: ["web"], registered_time: 1_700_000_002, completed_tasks: [], unreachable_tasks: [], offers: [], executors: [] });
+    expect(frameworkOf(s, "jobs")).toMatchObject({ registered_time: 0, roles: ["*"], tasks: [] });
     expect(services["tasks"]).toEqual([
       {
         id: "web.1",
