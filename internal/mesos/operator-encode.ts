@@ -1,24 +1,13 @@
-// Operator responses and events as Mesos writes protobuf messages in JSON (stout's JSON::Protobuf):
-// a repeated field with no elements is left out, like an unset optional one.
+// Operator responses and events as JSON. Empty repeated fields are written as []: Mesos's own
+// writer (stout's JSON::Protobuf) leaves them out, while operator-http-api.md shows them as [] —
+// every client reads [] as empty, and a client written from the docs needs the key.
 import { encodeJson } from "./json-encode.js";
 import type { OperatorEvent, OperatorResponse } from "./types-operator.js";
 
-/** A copy without empty arrays at any depth (what a reader of Mesos's JSON never sees). */
-export function withoutEmptyRepeated(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutEmptyRepeated);
-  if (value instanceof Uint8Array || typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = withoutEmptyRepeated(v);
-  }
-  return out;
-}
-
 export function encodeOperatorResponse(r: OperatorResponse): string {
-  return encodeJson(withoutEmptyRepeated(r) as object);
+  return encodeJson(r);
 }
 
 export function encodeOperatorEvent(e: OperatorEvent): string {
-  return encodeJson(withoutEmptyRepeated(e) as object);
+  return encodeJson(e);
 }

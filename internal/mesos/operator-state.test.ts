@@ -116,12 +116,13 @@ describe("GET /master/state", () => {
 });
 
 describe("operator responses (master.proto, stout's JSON)", () => {
-  it("GET_STATE nests get_tasks, get_executors, get_frameworks, get_agents and leaves empty repeated fields out", () => {
+  it("GET_STATE nests get_tasks, get_executors, get_frameworks, get_agents, empty repeated fields as [] (as the docs show them)", () => {
     const body = JSON.parse(encodeOperatorResponse({ type: "GET_STATE", get_state: getState(smallCluster().input()) })) as Json;
     expect(Object.keys(body)).toEqual(["type", "get_state"]);
     const gs = body["get_state"] as Json;
     expect(Object.keys(gs)).toEqual(["get_tasks", "get_executors", "get_frameworks", "get_agents"]);
-    expect(gs["get_executors"]).toEqual({});
+    expect(gs["get_executors"]).toEqual({ executors: [] });
+    expect(Object.keys(gs["get_tasks"] as Json)).toEqual(["pending_tasks", "tasks", "unreachable_tasks", "completed_tasks"]);
     const tasks = (gs["get_tasks"] as Json)["tasks"] as Json[];
     expect(tasks[0]).toEqual({
       name: "web",
@@ -141,8 +142,9 @@ describe("operator responses (master.proto, stout's JSON)", () => {
       ],
       status_update_state: "TASK_RUNNING",
     });
-    // A STAGING task has no status update yet: no `statuses` key at all.
-    expect(tasks[1]).not.toHaveProperty("statuses");
+    // A STAGING task has no status update yet.
+    expect(tasks[1]).toMatchObject({ task_id: { value: "my-task" }, state: "TASK_STAGING", statuses: [] });
+    expect(tasks[1]).not.toHaveProperty("status_update_state");
     const agent = ((gs["get_agents"] as Json)["agents"] as Json[])[0]!;
     expect(agent).toMatchObject({
       agent_info: { hostname: "n1.example", port: 5051, id: { value: "n1" }, attributes: [{ name: "hostname", type: "TEXT", text: { value: "n1.example" } }, { name: "rack", type: "SCALAR", scalar: { value: 3 } }] },
@@ -151,7 +153,7 @@ describe("operator responses (master.proto, stout's JSON)", () => {
       pid: "slave(1)@10.0.0.7:5051",
       registered_time: { nanoseconds: 1_700_000_001_000_000_000 },
     });
-    expect(agent).not.toHaveProperty("offered_resources");
+    expect(agent).toMatchObject({ offered_resources: [], capabilities: [{ type: "MULTI_ROLE" }] });
     const fws = (gs["get_frameworks"] as Json)["frameworks"] as Json[];
     expect(fws[2]).toEqual({
       framework_info: {
@@ -162,6 +164,9 @@ describe("operator responses (master.proto, stout's JSON)", () => {
       connected: true,
       recovered: false,
       registered_time: { nanoseconds: 1_700_000_006_000_000_000 },
+      offers: [],
+      inverse_offers: [],
+      offered_resources: [],
       allocated_resources: [
         { name: "cpus", type: "SCALAR", scalar: { value: 0.25 }, role: "*", allocation_info: { role: "web" } },
         { name: "mem", type: "SCALAR", scalar: { value: 64 }, role: "*", allocation_info: { role: "web" } },
