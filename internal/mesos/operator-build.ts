@@ -135,13 +135,17 @@ function containerStatus(t: TaskRecord, agent_ip: string | undefined): Container
   };
 }
 
-/** The task's status updates as Mesos records them on the task: STAGING is no update, so it is left out. */
+/**
+ * The task's status updates as Mesos records them on the task: STAGING is no update, so it is left
+ * out, and an update in the same state as the one before replaces it (Master::updateTask).
+ */
 export function taskStatuses(t: TaskRecord, agent_ip: string | undefined): TaskStatus[] {
   const out: TaskStatus[] = [];
   const cs = containerStatus(t, agent_ip);
   for (const ev of t.history) {
     const m = mesosStateOf(ev.state, ev.reason);
     if (m.state === "TASK_STAGING") continue;
+    if (out[out.length - 1]?.state === m.state) out.pop();
     out.push({
       task_id: { value: mesosTaskId(t) },
       state: m.state,

@@ -109,6 +109,17 @@ describe("GET /master/state", () => {
     expect(s).toMatchObject({ activated_slaves: 1, unreachable_slaves: 1 });
   });
 
+  it("keeps one status per state in a row, the later one, as Mesos's master does", () => {
+    const c = smallCluster();
+    c.status("fw-1.1", "STARTING", "starting");
+    // orch records a transition whenever the reason changes: two in a row here land in TASK_KILLING.
+    c.apply({ type: CommandType.task_status, node_id: "n1", updates: [{ update_id: "k1", task_id: "fw-1.1", seq: 100, at_ms: 5_000, status: { task_id: "fw-1.1", node_id: "n1", state: "KILLING", reason: "killing", message: "stopping" } }] });
+    c.apply({ type: CommandType.task_status, node_id: "n1", updates: [{ update_id: "k2", task_id: "fw-1.1", seq: 101, at_ms: 6_000, status: { task_id: "fw-1.1", node_id: "n1", state: "KILLING", reason: "running", message: "still stopping" } as never }] });
+    const fw = frameworkOf(state(c), "fw-1");
+    const statuses = ((fw["tasks"] as Json[])[0]!["statuses"] as Json[]).map((x) => [x["state"], x["timestamp"]]);
+    expect(statuses).toEqual([["TASK_STARTING", c.at_ms / 1000 - 3], ["TASK_KILLING", 6]]);
+  });
+
   it("writes port ranges as Mesos stringifies them", () => {
     expect(coalesce([{ begin: 31005, end: 31005 }, { begin: 31000, end: 31001 }, { begin: 31002, end: 31002 }])).toEqual([{ begin: 31000, end: 31002 }, { begin: 31005, end: 31005 }]);
     expect(flatResources({ cpus: 1, mem: 2, disk: 0, ports: [{ begin: 1, end: 2 }, { begin: 5, end: 5 }] })).toEqual({ cpus: 1, gpus: 0, mem: 2, disk: 0, ports: "[1-2, 5-5]" });
