@@ -73,10 +73,14 @@ function stateFramework(f: OperatorFramework, input: OperatorInput, ix: StateInd
   const i = f.info;
   const used = completed ? zeroAmounts() : (ix.framework_used.get(f.framework_id) ?? zeroAmounts());
   const tasks: StateTask[] = [];
+  const unreachable_tasks: StateTask[] = [];
   const completed_tasks: StateTask[] = [];
   for (const t of ix.by_framework.get(f.framework_id) ?? []) {
-    if (!completed && isListedActive(t)) tasks.push(stateTask(t, input, ix));
-    else completed_tasks.push(stateTask(t, input, ix));
+    const task = stateTask(t, input, ix);
+    if (completed) completed_tasks.push(task);
+    else if (task.state === "TASK_UNREACHABLE") unreachable_tasks.push(task);
+    else if (isListedActive(t)) tasks.push(task);
+    else completed_tasks.push(task);
   }
   // No "pid": Mesos leaves it out for HTTP frameworks, and tools that parse pids (mesos-dns) skip a missing one.
   return {
@@ -99,7 +103,7 @@ function stateFramework(f: OperatorFramework, input: OperatorInput, ix: StateInd
     resources: flatResources(used),
     ...(i.multi_role ? { roles: [...i.roles] } : { role: i.roles[0] ?? "*" }),
     tasks,
-    unreachable_tasks: [],
+    unreachable_tasks,
     completed_tasks,
     offers: [],
     executors: [],

@@ -295,15 +295,18 @@ export function getFrameworks(input: OperatorInput, ix: StateIndex = indexState(
 
 export function getTasks(input: OperatorInput, ix: StateIndex = indexState(input)): GetTasks {
   const tasks: OperatorTask[] = [];
+  const unreachable_tasks: OperatorTask[] = [];
   const completed_tasks: OperatorTask[] = [];
   const completed = new Set(input.completed_frameworks.map((f) => f.framework_id));
   for (const t of input.tasks) {
     const task = operatorTask(t, input, ix.agent_ip.get(t.node_id));
     // A removed framework's tasks are all completed, as Mesos moves them when it removes the framework.
-    if (isListedActive(t) && !completed.has(task.framework_id.value)) tasks.push(task);
+    if (completed.has(task.framework_id.value)) completed_tasks.push(task);
+    else if (task.state === "TASK_UNREACHABLE") unreachable_tasks.push(task);
+    else if (isListedActive(t)) tasks.push(task);
     else completed_tasks.push(task);
   }
-  return { pending_tasks: [], tasks, unreachable_tasks: [], completed_tasks };
+  return { pending_tasks: [], tasks, unreachable_tasks, completed_tasks };
 }
 
 export function getState(input: OperatorInput): GetState {

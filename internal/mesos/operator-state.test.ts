@@ -109,6 +109,17 @@ describe("GET /master/state", () => {
     expect(s).toMatchObject({ activated_slaves: 1, unreachable_slaves: 1 });
   });
 
+  it("lists the tasks of an agent gone down under unreachable_tasks, as TASK_UNREACHABLE", () => {
+    const c = smallCluster();
+    c.apply({ type: CommandType.node_status, node_id: "n1", status: "down", reason: "no heartbeat" });
+    const services = frameworkOf(state(c), "services");
+    expect(services["tasks"]).toEqual([]);
+    expect((services["unreachable_tasks"] as Json[]).map((t) => [t["id"], t["state"]])).toEqual([["web.1", "TASK_UNREACHABLE"]]);
+    const gt = getState(c.input()).get_tasks;
+    expect(gt.unreachable_tasks?.map((t) => t.task_id.value)).toEqual(["web.1", "my-task"]);
+    expect(gt.tasks).toEqual([]);
+  });
+
   it("keeps one status per state in a row, the later one, as Mesos's master does", () => {
     const c = smallCluster();
     c.status("fw-1.1", "STARTING", "starting");
