@@ -4,6 +4,8 @@
 // An ACCEPT:  offersProblem → planAccept → per task: taskAgentProblem, translateTask, OfferPool.take.
 // The stream: subscribedEvent, heartbeatEvent, offersEvent(buildOffer…), updateEvent(statusForFramework(taskStatus…)),
 //             each as encodeRecord(encodeEvent(event)) in one write.
+// The operator side: readOperatorCall → operatorInputOf(fsm…) → getState/getAgents/…/masterState, encoded with
+//             encodeOperatorResponse; SUBSCRIBE: OperatorFeed.diff(input) → encodeRecord(encodeOperatorEvent(event)).
 export { readCallRequest, type CallAccepted, type CallRefusal, type CallRequest } from "./call-request.js";
 export { validateCall, uuidProblem, type ValidCall } from "./valid-call.js";
 export { checkStream, type FrameworkStream, type StreamRefusal } from "./stream-check.js";
@@ -33,3 +35,10 @@ export type { FrameworkInfo, FrameworkCapability, MasterInfo, Offer, OfferOperat
 export type { Resource } from "./types-resource.js";
 export type { TaskInfo, CommandInfo, ContainerInfo } from "./types-task.js";
 export type { TaskStatus, TaskState, StatusReason, StatusSource } from "./types-status.js";
+export { readOperatorCall, type OperatorCallAccepted, type OperatorCallRefusal } from "./operator-call.js";
+export { operatorInputOf, builtinFramework, mesos_version_compat, type OperatorInput, type OperatorFramework, type MasterIdentity } from "./operator-input.js";
+export { getAgents, getFrameworks, getRoles, getState, getTasks, leaderInfo, versionInfo } from "./operator-build.js";
+export { masterState } from "./master-state.js";
+export { encodeOperatorEvent, encodeOperatorResponse } from "./operator-encode.js";
+export { OperatorFeed } from "./operator-feed.js";
+export type { OperatorEvent, OperatorResponse, OperatorCallType, ServedCallType } from "./types-operator.js";

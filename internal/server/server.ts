@@ -28,6 +28,7 @@ import { FrameworkHost, framework_host_defaults } from "./leader/framework-host.
 import { buildApp } from "./http/app.js";
 import { kvKeyHandler } from "./http/kv.js";
 import { mesosSchedulerHandler } from "./http/mesos-scheduler.js";
+import { mesosOperatorHandler } from "./http/mesos-operator.js";
 import { HttpError } from "./http/errors.js";
 import type { JoinRequest, JoinResponse, MemberStatus, ServerView, StatusBody } from "./http/view.js";
 import { joinCluster } from "./join.js";
@@ -128,7 +129,7 @@ export class Server implements ServerView {
       const t = new Transport({ cluster_id: meta.cluster_id, node_id: meta.node_id, listen_host: cfg.bind, listen_port: cfg.raft_port, logger: log });
       transport = t;
       const fsm = new StateMachine(cfg.command_set_version !== undefined ? { command_set_version: cfg.command_set_version } : {});
-      const ref: { server?: Server; app?: Hono; kvKey?: (req: IncomingMessage, res: ServerResponse) => boolean; mesos?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
+      const ref: { server?: Server; app?: Hono; kvKey?: (req: IncomingMessage, res: ServerResponse) => boolean; mesos?: (req: IncomingMessage, res: ServerResponse) => boolean; operator?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
       const node = new GatedRaftNode({
         id: meta.node_id,
         storage,
@@ -163,10 +164,10 @@ export class Server implements ServerView {
           }),
       });
       // Node would answer a request without Host itself, with an empty 400; let the listener answer it.
-      // The routes of one key take Node's request directly (http/kv.ts); everything else goes to hono.
-      // The routes of one key and Mesos's scheduler API take Node's request directly; the rest goes to hono.
+      // The routes of one key and Mesos's scheduler and operator APIs take Node's request directly
+      // (their streams write to the response as events come); the rest goes to hono.
       const h = createHttpServer((req, res) => {
-        if (ref.kvKey?.(req, res) === true || ref.mesos?.(req, res) === true) return;
+        if (ref.kvKey?.(req, res) === true || ref.mesos?.(req, res) === true || ref.operator?.(req, res) === true) return;
         void listener(req, res);
       }, log);
       http = h;
@@ -175,6 +176,7 @@ export class Server implements ServerView {
       ref.app = buildApp(server);
       ref.kvKey = kvKeyHandler(server);
       ref.mesos = mesosSchedulerHandler(server, log);
+      ref.operator = mesosOperatorHandler(server, log);
       for (const p of peersHint) if (p.id !== meta.node_id) server.addPeer(p.id, p.raft_addr);
       server.syncPeers();
 

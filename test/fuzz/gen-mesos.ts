@@ -11,7 +11,7 @@ const path = "/api/v1/scheduler";
 const call_types = ["TEARDOWN", "ACCEPT", "DECLINE", "REVIVE", "SUPPRESS", "KILL", "ACKNOWLEDGE", "RECONCILE", "MESSAGE", "SHUTDOWN", "REQUEST", "UPDATE_FRAMEWORK", "ACCEPT_INVERSE_OFFERS", "DECLINE_INVERSE_OFFERS", "ACKNOWLEDGE_OPERATION_STATUS", "RECONCILE_OPERATIONS"] as const;
 
 function post(gen: string, body: string, expect: readonly number[], headers: Record<string, string> = { "content-type": "application/json" }): FuzzRequest {
-  return { gen, port: "server", method: "POST", path, headers, body, expect, text: true };
+  return { gen, port: "server", method: "POST", path, headers, body, expect, answer: "text" };
 }
 
 /** A FrameworkInfo with one required part missing or of the wrong type. */
@@ -64,7 +64,7 @@ export function mesosCall(r: Prng): FuzzRequest {
 export function mesosTransport(r: Prng): FuzzRequest {
   const body = toJson({ type: "REVIVE", framework_id: { value: unknownName(r) } });
   return r.pick<() => FuzzRequest>([
-    () => ({ gen: "mesos.method", port: "server", method: r.pick(["GET", "PUT", "DELETE", "PATCH"]), path, expect: [405], text: true }),
+    () => ({ gen: "mesos.method", port: "server", method: r.pick(["GET", "PUT", "DELETE", "PATCH"]), path, expect: [405], answer: "text" }),
     () => post("mesos.no-content-type", body, [400], {}),
     () => post("mesos.content-type", body, [415], { "content-type": r.pick(["text/plain", "application/x-www-form-urlencoded", "application/jsonx", "application/x-protobuf"]) }),
     () => post("mesos.malformed", r.pick(["", "{", "[]", "null", '{"type":', "nope", '{"type":"SUBSCRIBE"}}']), [400]),

@@ -5,6 +5,7 @@ import { agentPort } from "./gen-agent-port.js";
 import { jsonContentType, jsonDeep, jsonMalformed, jsonNotObject, jsonTooLarge, membersJoin, membersRemove, scale } from "./gen-json.js";
 import { kvDelete, kvGet, kvList, kvPut, kvTooLarge } from "./gen-kv.js";
 import { frameworkRoutes, mesosCall, mesosSubscribe, mesosTransport } from "./gen-mesos.js";
+import { operatorBadCall, operatorBadStateRequest, operatorValidRead } from "./gen-operator.js";
 import { roleField, roleOverLimit, roleShape } from "./gen-role.js";
 import { serviceField, serviceJobCount, serviceUnknownField } from "./gen-service.js";
 import { badMethod, oddValidRead, taskLogsQuery, unknownIdRequest, unknownPath, unknownQuery } from "./gen-routes.js";
@@ -49,6 +50,9 @@ const plan: readonly [Generator, number][] = [
   [mesosCall, 5],
   [mesosTransport, 3],
   [frameworkRoutes, 2],
+  [operatorBadCall, 8],
+  [operatorBadStateRequest, 2],
+  [operatorValidRead, 1],
 ];
 
 /** `count` requests, the same ones for the same seed and target. */

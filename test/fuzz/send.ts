@@ -14,8 +14,8 @@ export interface FuzzRequest {
   chunked?: boolean;
   /** Statuses that are right for this request. */
   expect: readonly number[];
-  /** The route answers errors in plain text, as Mesos's APIs do (not orch's JSON error shape). */
-  text?: boolean;
+  /** How its errors are written: orch's JSON (default), or Mesos's plain text on Mesos's own routes. */
+  answer?: "json" | "text";
 }
 
 export interface Answer {

@@ -206,10 +206,11 @@ describe("Mesos v1 scheduler API", () => {
       }
     };
     const offer = await on_a2();
+    const launched_at = s.events.length;
     await launch(s, offer, [taskInfo("edge-1", offer)]);
-    const running = await s.next(isUpdate("edge-1", "TASK_RUNNING"), 60_000);
+    await s.next(isUpdate("edge-1", "TASK_RUNNING"), 60_000);
     // What the task left free on a2 comes back as an offer after the ACCEPT's 1 s filter: held, not used.
-    const held = await s.next((e) => e.type === "OFFERS" && offersOf(e).some((o) => o.agent_id.value === a2), 20_000, s.events.indexOf(running));
+    const held = await s.next((e) => e.type === "OFFERS" && offersOf(e).some((o) => o.agent_id.value === a2), 20_000, launched_at);
     const held_id = offersOf(held).find((o) => o.agent_id.value === a2)!.id.value;
     const from = s.events.length;
     c.killAgent9("a2");

@@ -12,7 +12,7 @@ import type { Event } from "../../mesos/types-event.js";
 import type { FrameworkCapability, FrameworkInfo, MasterInfo, Offer } from "../../mesos/types-framework.js";
 import type { Resource } from "../../mesos/types-resource.js";
 import type { StatusReason, TaskState, TaskStatus } from "../../mesos/types-status.js";
-import { version } from "../../version.js";
+import { mesos_version_compat } from "../../mesos/operator-input.js";
 import type { HostEvent, HostOffer, HostStatus } from "../leader/framework-types.js";
 
 const mb = 1024 * 1024;
@@ -48,7 +48,8 @@ export function masterInfo(cluster_id: string, leader_http_addr: string): Master
   const cut = leader_http_addr.lastIndexOf(":");
   const host = leader_http_addr.slice(0, cut).replace(/^\[|\]$/g, "");
   const port = Number(leader_http_addr.slice(cut + 1));
-  return { id: cluster_id, ip: packedIp(host), port, hostname: host, version, address: { hostname: host, ...(isIP(host) !== 0 ? { ip: host } : {}), port } };
+  // The Mesos release orch answers as (tools compare it with Mesos's), as the operator API says.
+  return { id: cluster_id, ip: packedIp(host), port, hostname: host, version: mesos_version_compat, address: { hostname: host, ...(isIP(host) !== 0 ? { ip: host } : {}), port } };
 }
 
 function scalar(name: string, value: number, role: string, multi_role: boolean): Resource {
