@@ -134,6 +134,16 @@ describe("cluster tables", () => {
     expect(held.reduce((sum, t) => sum + t.spec.memory_bytes, 0)).toBeLessThanOrEqual(1 << 30);
   });
 
+  it("never lets a role's tasks hold more than its limit, whoever wrote the plan", () => {
+    const { s, next } = cluster();
+    // web's role holds 1 CPU (web.1 and web.2); a limit of 1.5 CPUs leaves room for one more 0.5.
+    s.apply(next(), env({ type: CommandType.role_set, role: spec.role, limit: { cpus: 1.5 } }));
+    const version = s.services.get("web")!.version;
+    const task = (task_id: string) => ({ task_id, service: "web", version, node_id: "n1", spec: { task_id, image: "busybox", cpus: 0.5, memory_bytes: 16 << 20 } });
+    const r = s.apply(next(), env({ type: CommandType.plan_apply, tasks: [task("web.3"), task("web.4")], stops: [], services: [] }));
+    expect(r).toEqual({ ok: true, placed: 1, dropped: [{ task_id: "web.4", reason: `role ${spec.role} is at its limit of 1.5 cpus (orch roles set ${spec.role} --quota ... raises it)` }] });
+  });
+
   it("restores from a snapshot to the same tables", () => {
     const { s, next } = cluster();
     s.apply(next(), env({ type: CommandType.task_stop, task_id: "web.2", message: "x" }));

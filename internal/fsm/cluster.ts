@@ -7,6 +7,7 @@ import type { NodeRecord } from "./nodes.js";
 import type { ServiceRecord } from "./services.js";
 import { isTerminalState, type TaskEvent, type TaskRecord } from "./tasks.js";
 import { frameworkTaskChanged } from "./framework-handlers.js";
+import { charge, heldBy, overLimit, roleOf } from "./role-limits.js";
 import type { ApplyResult, Tables } from "./tables.js";
 
 type P<T extends CommandType> = CommandPayloads[T];
@@ -178,6 +179,9 @@ export function applyPlan(s: Tables, at_ms: number, c: P<typeof CommandType.plan
   let placed = 0;
   const dropped: { task_id: string; reason: string }[] = [];
   const holds = new Map<string, NodeHold>();
+  // Roles with a limit (quota) that this plan places tasks of: what they hold now.
+  const limited = new Set(c.tasks.map((nt) => roleOf(s, nt)).filter((r) => Object.keys(s.roles.get(r)?.limit ?? {}).length > 0));
+  const role_held = heldBy(s, limited);
   for (const nt of c.tasks) {
     if (s.tasks.get(nt.task_id) !== undefined) continue; // already placed: a repeated plan changes nothing
     const node = s.nodes.get(nt.node_id);
@@ -191,16 +195,21 @@ export function applyPlan(s: Tables, at_ms: number, c: P<typeof CommandType.plan
       dropped.push({ task_id: nt.task_id, reason: why });
       continue;
     }
+    const role = roleOf(s, nt);
+    const need = { cpus: nt.spec.cpus, memory_bytes: nt.spec.memory_bytes, disk_bytes: s.services.get(nt.service)?.spec.disk_bytes ?? 0 };
+    const role_holds = role_held.get(role);
     if (node === undefined) why = `node ${nt.node_id} is no longer in the cluster`;
     else {
       h = holds.get(nt.node_id) ?? holdOf(s, nt.node_id);
       holds.set(nt.node_id, h);
       why = misfit(s, node, h, nt);
     }
+    if (why === undefined && role_holds !== undefined) why = overLimit(role, s.roles.get(role)!.limit, role_holds, need);
     if (why !== undefined || node === undefined || h === undefined) {
       dropped.push({ task_id: nt.task_id, reason: why ?? "unplaceable" });
       continue;
     }
+    if (role_holds !== undefined) charge(role_holds, need);
     h.records += 1;
     h.cpus += milli(nt.spec.cpus);
     h.memory_bytes += nt.spec.memory_bytes;

@@ -55,4 +55,28 @@ describe("Orchestrator", () => {
     expect(batches.length).toBe(140_000 / evaluate_tasks_max);
     expect(batches.every((n) => n === evaluate_tasks_max)).toBe(true);
   }, 60_000);
+
+  it("makes no task past its role's limit and says why the rest wait", async () => {
+    const fsm = new StateMachine();
+    let index = 0;
+    const apply = (cmd: Command): ReturnType<StateMachine["apply"]> => fsm.apply(++index, { rid: `1-t-${index}`, at_ms: 1_000 + index, cmd });
+    apply({ type: CommandType.node_register, node_id: "n", name: "n", http_addr: "127.0.0.1:1", resources: { cpus: 8, memory_bytes: 2 ** 33, disk_bytes: 0 }, attributes: {}, driver: "mock", version: "t" });
+    apply({ type: CommandType.role_set, role: "capped", limit: { cpus: 1 } });
+    apply({ type: CommandType.service_put, spec: testServiceSpec({ name: "web", role: "capped", cpus: 0.5, memory_bytes: 8 << 20, count: 4 }) });
+    const log: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const node = { propose: (cmd: Command) => Promise.resolve(apply(cmd)) };
+    const plans = new PlanApplier(fsm, node, log);
+    const orch = new Orchestrator(fsm, plans, node, log, 1);
+    const epoch = { term: 1, signal: new AbortController().signal };
+    plans.start(epoch);
+    orch.start(epoch);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (fsm.services.get("web")!.pending_reason === "" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      orch.stop();
+    }
+    expect(fsm.tasks.ofService("web")).toHaveLength(2);
+    expect(fsm.services.get("web")).toMatchObject({ pending_count: 2, pending_reason: "role capped is at its limit of 1 cpus (orch roles set capped --quota ... raises it)" });
+  });
 });

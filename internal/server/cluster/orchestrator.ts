@@ -3,6 +3,7 @@
 // latest state and commits it). One plan at a time: each is made from the state the last one left.
 import { CommandType, type NewTask, type PlanServiceUpdate } from "../../fsm/commands.js";
 import type { ServiceRecord } from "../../fsm/services.js";
+import { charge, heldBy, overLimit } from "../../fsm/role-limits.js";
 import { role_weight_default } from "../../fsm/roles.js";
 import type { StateMachine } from "../../fsm/state.js";
 import type { Logger } from "../../log/logger.js";
@@ -124,11 +125,27 @@ export class Orchestrator implements LeaderLoop {
     const deferred = new Set<string>();
     const first = Math.max(0, works.findIndex((w) => w.svc.spec.name >= this.next_service));
     this.next_service = "";
+    // Roles with a limit (quota): tasks past it are not made; the service says why it waits.
+    const limited = new Set(works.map((w) => w.svc.spec.role).filter((r) => Object.keys(this.fsm.roles.get(r)?.limit ?? {}).length > 0));
+    const role_held = heldBy(this.fsm, limited);
+    const at_limit = new Map<string, { count: number; reason: string }>();
     for (const { svc, work } of [...works.slice(first), ...works.slice(0, first)]) {
-      const create = Math.min(work.create, evaluate_tasks_max - pending.length);
+      let create = Math.min(work.create, evaluate_tasks_max - pending.length);
       if (create < work.create) {
         if (this.next_service === "") this.next_service = svc.spec.name;
         if (create === 0) deferred.add(svc.spec.name);
+      }
+      const held = role_held.get(svc.spec.role);
+      if (held !== undefined && create > 0) {
+        const need = { cpus: svc.spec.cpus, memory_bytes: svc.spec.memory_bytes, disk_bytes: svc.spec.disk_bytes };
+        let fits = 0;
+        let why: string | undefined;
+        while (fits < create && (why = overLimit(svc.spec.role, this.fsm.roles.get(svc.spec.role)!.limit, held, need)) === undefined) {
+          charge(held, need);
+          fits += 1;
+        }
+        if (why !== undefined) at_limit.set(svc.spec.name, { count: create - fits, reason: why });
+        create = fits;
       }
       for (let i = 0; i < create; i++) {
         const task_id = `${svc.spec.name}.${svc.tasks_made + i + 1}`;
@@ -166,8 +183,9 @@ export class Orchestrator implements LeaderLoop {
       if (deferred.has(svc.spec.name)) continue;
       const placed = placed_by.get(svc.spec.name) ?? 0;
       const unplaced = unplaced_by.get(svc.spec.name);
-      const pending_reason = unplaced !== undefined ? unplaced.reason : work.waiting_reason;
-      const pending_count = (unplaced?.count ?? 0) + (work.waiting_reason !== "" ? 1 : 0);
+      const limit = at_limit.get(svc.spec.name);
+      const pending_reason = unplaced !== undefined ? unplaced.reason : (limit?.reason ?? work.waiting_reason);
+      const pending_count = (unplaced?.count ?? 0) + (limit?.count ?? 0) + (work.waiting_reason !== "" ? 1 : 0);
       const u: PlanServiceUpdate = {
         name: svc.spec.name,
         tasks_made: made_by.get(svc.spec.name) ?? svc.tasks_made,
