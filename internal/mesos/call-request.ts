@@ -30,9 +30,15 @@ export type CallAccepted = {
   stream_id: string | undefined;
 };
 
-const protobuf_later = `${application_protobuf} is not supported yet`;
+export const protobuf_later = `${application_protobuf} is not supported yet`;
 
-export function readCallRequest(request: CallRequest): CallAccepted | CallRefusal {
+/**
+ * The checks every Mesos call route makes before reading the call, in Mesos's order and words:
+ * method (405), Content-Type (400 missing, 415 other), a body that parses as JSON (400).
+ * `what` names the calls in the 415 for protobuf ("scheduler calls"); `also` lists media types
+ * Mesos itself takes beside JSON, for the 415 of any other type.
+ */
+export function readJsonCall(request: CallRequest, what: string, also: readonly string[] = []): { ok: true; json: unknown } | CallRefusal {
   if (request.method.toUpperCase() !== "POST") {
     return { ok: false, status: 405, message: `405 Method Not Allowed. Expecting one of { 'POST' }, but received '${request.method}'`, headers: { allow: "POST" } };
   }
@@ -42,17 +48,22 @@ export function readCallRequest(request: CallRequest): CallAccepted | CallRefusa
   if (media_type !== application_json) {
     const message =
       media_type === application_protobuf
-        ? `orch reads scheduler calls as ${application_json} only (${protobuf_later})`
-        : `Expecting 'Content-Type' of ${application_json}; got '${content_type}'`;
+        ? `orch reads ${what} as ${application_json} only (${protobuf_later})`
+        : `Expecting 'Content-Type' of ${[application_json, ...also].join(" or ")}; got '${content_type}'`;
     return { ok: false, status: 415, message };
   }
   const text = typeof request.body === "string" ? request.body : Buffer.from(request.body).toString("utf8");
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { ok: true, json: JSON.parse(text) as unknown };
   } catch (error) {
     return { ok: false, status: 400, message: `Failed to parse body into JSON: ${(error as Error).message}` };
   }
+}
+
+export function readCallRequest(request: CallRequest): CallAccepted | CallRefusal {
+  const read = readJsonCall(request, "scheduler calls");
+  if (!read.ok) return read;
+  const json = read.json;
   let call;
   try {
     call = decodeCall(json);

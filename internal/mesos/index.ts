@@ -1,7 +1,8 @@
 // The Mesos v1 scheduler API's protocol layer, as the server wires it: read calls, check them, translate tasks, write events.
 //
 // A request:  readCallRequest → (SUBSCRIBE: frameworkProblem, else checkStream) → act on the ValidCall.
-// An ACCEPT:  offersProblem → planAccept → per task: taskAgentProblem, translateTask, OfferPool.take.
+// An ACCEPT:  planAccept → per task: translateTask; the framework host checks the offers and fits
+//             the tasks to them (server/leader/offer-fit.ts), since only it knows what was offered.
 // The stream: subscribedEvent, heartbeatEvent, offersEvent(buildOffer…), updateEvent(statusForFramework(taskStatus…)),
 //             each as encodeRecord(encodeEvent(event)) in one write.
 // The operator side: readOperatorCall → operatorInputOf(fsm…) → getState/getAgents/…/masterState, encoded with
@@ -17,7 +18,6 @@ export { encodeEvent, encodeJson } from "./json-encode.js";
 export { encodeRecord } from "./recordio.js";
 export { RecordIODecoder, RecordIOError } from "./recordio-decoder.js";
 export { planAccept, invalidOffersStatus, type AcceptPlan, type RefusedTask } from "./accept-plan.js";
-export { OfferPool, offersProblem, taskAgentProblem } from "./offer-fit.js";
 export { buildOffer, buildMasterInfo, masterIp, type OfferInput } from "./offer-build.js";
 export { translateTask, kill_grace_ms_default, task_ports_max, type MesosTaskPlan, type TaskRefusal, type TranslateContext, type Translation } from "./task-translate.js";
 export {

@@ -1,5 +1,6 @@
 // orch's state as the operator API's protobuf messages (master.proto Response.Get*, mesos.proto Task,
 // TaskStatus, Resource, Role): agents, frameworks, tasks with their statuses, roles.
+import { mergeRanges } from "./resources.js";
 import type { NodeRecord } from "../fsm/nodes.js";
 import type { TaskRecord } from "../fsm/tasks.js";
 import { isTerminalState } from "../fsm/tasks.js";
@@ -40,16 +41,7 @@ export function addAmounts(a: Amounts, b: Amounts): Amounts {
 }
 
 /** Sorted, merged ranges (Mesos writes ports as "[31000-31002, 31005-31005]"). */
-export function coalesce(ranges: readonly Range[]): Range[] {
-  const sorted = [...ranges].sort((x, y) => x.begin - y.begin);
-  const out: Range[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && r.begin <= last.end + 1) last.end = Math.max(last.end, r.end);
-    else out.push({ begin: r.begin, end: r.end });
-  }
-  return out;
-}
+export const coalesce = mergeRanges;
 
 export function agentAmounts(n: NodeRecord, ports: OperatorInput["agent_ports"]): Amounts {
   return { cpus: n.resources.cpus, mem: Math.floor(n.resources.memory_bytes / mib), disk: Math.floor(n.resources.disk_bytes / mib), ports: coalesce(ports.map(([begin, end]) => ({ begin, end }))) };

@@ -3,7 +3,7 @@
 // Master::Http::api (src/master/http.cpp) and validation::master::call::validate (validation.cpp).
 import { describe } from "./codec.js";
 import { acceptsMediaType, application_json, application_protobuf, firstHeader, mediaTypeOf } from "./media-type.js";
-import type { CallRequest, CallRefusal } from "./call-request.js";
+import { protobuf_later, readJsonCall, type CallRequest, type CallRefusal } from "./call-request.js";
 import { operator_call_types, operator_calls_served, type OperatorCallType, type ServedCallType } from "./types-operator.js";
 
 export type OperatorCallAccepted = { ok: true; type: ServedCallType };
@@ -36,29 +36,11 @@ const instead: Partial<Record<OperatorCallType, string>> = {
 const known = new Set<string>(operator_call_types);
 const served = new Set<string>(operator_calls_served);
 
-const protobuf_later = `${application_protobuf} is not supported yet`;
 
 export function readOperatorCall(request: CallRequest): OperatorCallAccepted | OperatorCallRefusal {
-  if (request.method.toUpperCase() !== "POST") {
-    return { ok: false, status: 405, message: `405 Method Not Allowed. Expecting one of { 'POST' }, but received '${request.method}'`, headers: { allow: "POST" } };
-  }
-  const content_type = firstHeader(request.headers["content-type"]);
-  if (content_type === undefined) return { ok: false, status: 400, message: "Expecting 'Content-Type' to be present" };
-  const media_type = mediaTypeOf(content_type);
-  if (media_type !== application_json) {
-    const message =
-      media_type === application_protobuf
-        ? `orch reads operator calls as ${application_json} only (${protobuf_later})`
-        : `Expecting 'Content-Type' of ${application_json} or ${application_protobuf}; got '${content_type}'`;
-    return { ok: false, status: 415, message };
-  }
-  const text = typeof request.body === "string" ? request.body : Buffer.from(request.body).toString("utf8");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, status: 400, message: `Failed to parse body into JSON: ${(error as Error).message}` };
-  }
+  const read = readJsonCall(request, "operator calls", [application_protobuf]);
+  if (!read.ok) return read;
+  const json = read.json;
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return { ok: false, status: 400, message: `Failed to convert JSON into Call protobuf: the body must be a JSON object, not ${describe(json)}` };
   }

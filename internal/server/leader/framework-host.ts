@@ -242,7 +242,7 @@ export class FrameworkHost implements LeaderLoop {
       }
       const host_ports = (l.spec.ports ?? []).map((p) => p.host_port).filter((p) => p !== 0);
       let why: string | undefined;
-      if (l.node_id !== node_id) why = `the task names agent ${l.node_id}, but the offers are of agent ${node_id}`;
+      if (l.node_id !== node_id) why = `Task uses invalid agent ${l.node_id} while agent ${node_id} is expected`;
       else if (active.has(l.task_id)) why = `task ${l.task_id} is already running (task ids must be unique among a framework's active tasks)`;
       else why = pool.take(l.resources, host_ports);
       if (why !== undefined) {

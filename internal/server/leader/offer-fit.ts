@@ -22,17 +22,20 @@ export function inRanges(port: number, ranges: readonly [number, number][]): boo
   return ranges.some(([b, e]) => port >= b && port <= e);
 }
 
-/** Why the named offers cannot be used together, or undefined. */
+/** Why the named offers cannot be used together, or undefined; in Mesos's words (src/master/validation.cpp). */
 export function offersProblem(framework_id: string, offer_ids: readonly string[], known: ReadonlyMap<string, HostOffer>): string | undefined {
-  if (offer_ids.length === 0) return "no offer_ids given";
-  if (new Set(offer_ids).size !== offer_ids.length) return "an offer id appears twice";
-  let node: string | undefined;
+  if (offer_ids.length === 0) return "No offers specified";
+  const seen = new Set<string>();
+  let first: HostOffer | undefined;
   for (const id of offer_ids) {
+    if (seen.has(id)) return `Duplicate offer ${id} in offer list`;
+    seen.add(id);
     const o = known.get(id);
-    if (o === undefined) return `offer ${id} is no longer valid (declined, rescinded, timed out or already used)`;
-    if (o.framework_id !== framework_id) return `offer ${id} was made to another framework`;
-    if (node !== undefined && o.node_id !== node) return `offers ${offer_ids.join(", ")} are on different agents; one ACCEPT uses the offers of one agent`;
-    node = o.node_id;
+    if (o === undefined) return `Offer ${id} is no longer valid`;
+    if (o.framework_id !== framework_id) return `Offer ${id} has invalid framework ${o.framework_id} while framework ${framework_id} is expected`;
+    first ??= o;
+    if (o.node_id !== first.node_id) return `Aggregated offers must belong to one single agent. Offer ${id} uses agent ${o.node_id} and agent ${first.node_id}`;
+    if (o.role !== first.role) return `Aggregated offers must be allocated to the same role. Offer ${id} uses role '${o.role}' but another is using role '${first.role}'`;
   }
   return undefined;
 }
