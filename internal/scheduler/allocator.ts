@@ -127,6 +127,11 @@ export class Allocator {
     this.framework(framework_id).suppressed = true;
   }
 
+  /** Takes offers again, keeping what it declined (a revive without clearing the declines). */
+  unsuppress(framework_id: string): void {
+    this.framework(framework_id).suppressed = false;
+  }
+
   /** Takes offers again, including nodes it declined: call it when new work arrives. */
   revive(framework_id: string): void {
     this.framework(framework_id).suppressed = false;

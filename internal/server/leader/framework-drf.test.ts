@@ -24,6 +24,8 @@ class Greedy implements FrameworkConnection {
   id = "";
   launched = 0;
   suppressed = false;
+  /** Launches refused (over a limit, or offers gone): with offers capped at the limit, none. */
+  refused = 0;
   constructor(
     readonly name: string,
     readonly cpus: number,
@@ -31,6 +33,7 @@ class Greedy implements FrameworkConnection {
   ) {}
   send(ev: HostEvent): void {
     if (ev.type === "OFFERS") this.pending.push(...ev.offers);
+    if (ev.type === "UPDATE" && (ev.status.state === "LOST" || ev.status.state === "ERROR" || ev.status.state === "DROPPED")) this.refused += 1;
     if (ev.type === "RESCIND") this.pending.splice(0, this.pending.length, ...this.pending.filter((o) => o.offer_id !== ev.offer_id));
   }
   close(): void {}
@@ -62,7 +65,7 @@ afterEach(() => {
 });
 
 /** A host with no nodes yet: frameworks subscribe first, then addNodes() brings the fixed cluster. */
-async function cluster(roles: Record<string, number> = {}): Promise<{ fsm: StateMachine; host: FrameworkHost; addNodes: () => void }> {
+async function cluster(roles: Record<string, number> = {}, cpu_limits: Record<string, number> = {}): Promise<{ fsm: StateMachine; host: FrameworkHost; addNodes: () => void }> {
   const fsm = new StateMachine();
   let index = 0;
   const apply = (cmd: Command): ApplyResult => fsm.apply(++index, { rid: `1-t-${index}`, at_ms: 1_000, cmd });
@@ -72,6 +75,7 @@ async function cluster(roles: Record<string, number> = {}): Promise<{ fsm: State
     }
   };
   for (const [role, weight] of Object.entries(roles)) apply({ type: CommandType.role_set, role, weight } as Command);
+  for (const [role, cpus] of Object.entries(cpu_limits)) apply({ type: CommandType.role_set, role, limit: { cpus } } as Command);
   const node = { propose: (cmd: Command) => Promise.resolve(apply(cmd)), linearizableRead: () => Promise.resolve() };
   const plans = new PlanApplier(fsm, node, quiet);
   const host = new FrameworkHost(fsm, node, plans, quiet, { heartbeat_interval_ms: 3_600_000, allocation_interval_ms: 3_600_000, offer_timeout_ms: 0, update_retry_ms_min: 60_000, update_retry_ms_max: 60_000 }, 11);
@@ -138,5 +142,19 @@ describe("DRF through offers", () => {
     await run(host, [active, quietly], addNodes);
     expect(quietly.launched).toBe(0);
     expect(dominantShare(fsm, active.id)).toBe(1);
+  });
+
+  it("a role with a limit is offered and given no more than its limit; the rest goes to the others", async () => {
+    // capped may hold 40 CPUs of the cluster's 400.
+    const { fsm, host, addNodes } = await cluster({ capped: 1, free: 1 }, { capped: 40 });
+    const fws = [new Greedy("capped", 1, GiB / 4), new Greedy("free", 1, GiB / 4)];
+    fws[0]!.id = await host.subscribe({ info: info("capped", "capped") }, fws[0]!);
+    fws[1]!.id = await host.subscribe({ info: info("free", "free") }, fws[1]!);
+    await run(host, fws, addNodes);
+    const cpus = (id: string): number => fsm.tasks.ofService(id).filter((t) => !isTerminalState(t.state)).reduce((sum, t) => sum + t.spec.cpus, 0);
+    expect(cpus(fws[0]!.id)).toBe(40);
+    // It was never offered more than its limit: no launch of it had to be refused.
+    expect(fws[0]!.refused).toBe(0);
+    expect(cpus(fws[1]!.id)).toBe(nodes * node_cpus - 40);
   });
 });

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { CommandType, type NewTask } from "../../fsm/commands.js";
 import type { FrameworkUpdate } from "../../fsm/framework-handlers.js";
 import type { FrameworkRecord } from "../../fsm/frameworks.js";
+import { heldBy } from "../../fsm/role-limits.js";
 import { role_weight_default } from "../../fsm/roles.js";
 import type { ApplyResult, StateMachine } from "../../fsm/state.js";
 import { isTerminalState, type TaskRecord } from "../../fsm/tasks.js";
@@ -76,6 +77,8 @@ export class FrameworkHost implements LeaderLoop {
   private last_views = new Map<string, NodeView>();
   private timer: NodeJS.Timeout | undefined;
   private removing = new Set<string>();
+  /** Frameworks kept from offers because their role is at its limit (see limitHeadroom). */
+  private readonly limit_suppressed = new Set<string>();
 
   constructor(
     private readonly fsm: StateMachine,
@@ -98,6 +101,7 @@ export class FrameworkHost implements LeaderLoop {
     this.epoch = epoch;
     const a = new Allocator({ rng: new SeededRng(this.seed), offer_id_prefix: `${randomUUID()}-O`, offer_per_node: true });
     this.allocator = a;
+    this.limit_suppressed.clear();
     this.views = new NodeViewCache(this.fsm);
     const views = this.views.current();
     this.last_views = new Map(views.map((v) => [v.node_id, v]));
@@ -432,6 +436,7 @@ export class FrameworkHost implements LeaderLoop {
   private allocate(): void {
     const a = this.allocator;
     if (a === undefined || this.subs.size === 0) return;
+    const headroom = this.limitHeadroom(a);
     const by = new Map<string, HostOffer[]>();
     const now = Date.now();
     for (const o of a.makeOffers()) {
@@ -449,12 +454,73 @@ export class FrameworkHost implements LeaderLoop {
         attributes: v.attributes,
         resources: { cpus: Math.round((v.total.cpus - v.used.cpus) * 1000) / 1000, memory_bytes: v.total.memory_bytes - v.used.memory_bytes, disk_bytes: v.total.disk_bytes - v.used.disk_bytes, ports },
       };
+      // A role under a limit is offered no more than its headroom (what its offers already show counts).
+      const room = headroom.get(o.role);
+      if (room !== undefined) {
+        const r = offer.resources;
+        r.cpus = Math.max(0, Math.min(r.cpus, Math.floor(room.cpus * 1000) / 1000));
+        r.memory_bytes = Math.max(0, Math.min(r.memory_bytes, room.memory_bytes));
+        r.disk_bytes = Math.max(0, Math.min(r.disk_bytes, room.disk_bytes));
+        room.cpus -= r.cpus;
+        room.memory_bytes -= r.memory_bytes;
+        room.disk_bytes -= r.disk_bytes;
+        if (r.cpus < 0.01 && r.memory_bytes < 32 * 1024 * 1024) {
+          a.rescind(o.offer_id);
+          continue;
+        }
+      }
       this.offers.set(o.offer_id, { offer, made_ms: now });
       const list = by.get(o.framework_id) ?? [];
       list.push(offer);
       by.set(o.framework_id, list);
     }
     for (const [framework_id, offers] of by) this.subs.get(framework_id)?.conn.send({ type: "OFFERS", offers });
+  }
+
+  /**
+   * For each role with a limit (quota) that a subscribed framework has: what it may still be
+   * offered (limit − what its tasks hold − what its outstanding offers show). A framework whose
+   * role has no headroom left takes no offers until it has (Mesos's allocator does the same).
+   */
+  private limitHeadroom(a: Allocator): Map<string, { cpus: number; memory_bytes: number; disk_bytes: number }> {
+    const room = new Map<string, { cpus: number; memory_bytes: number; disk_bytes: number }>();
+    const limited = new Set<string>();
+    for (const id of this.subs.keys()) {
+      const role = this.fsm.frameworks.get(id)?.info.roles[0] ?? "*";
+      if (Object.keys(this.fsm.roles.get(role)?.limit ?? {}).length > 0) limited.add(role);
+    }
+    if (limited.size === 0 && this.limit_suppressed.size === 0) return room;
+    const held = heldBy(this.fsm, limited);
+    for (const role of limited) {
+      const limit = this.fsm.roles.get(role)!.limit;
+      const h = held.get(role)!;
+      room.set(role, {
+        cpus: limit.cpus === undefined ? Infinity : limit.cpus - h.cpus / 1000,
+        memory_bytes: limit.memory_bytes === undefined ? Infinity : limit.memory_bytes - h.memory_bytes,
+        disk_bytes: limit.disk_bytes === undefined ? Infinity : limit.disk_bytes - h.disk_bytes,
+      });
+    }
+    for (const { offer } of this.offers.values()) {
+      const r = room.get(offer.role);
+      if (r === undefined) continue;
+      r.cpus -= offer.resources.cpus;
+      r.memory_bytes -= offer.resources.memory_bytes;
+      r.disk_bytes -= offer.resources.disk_bytes;
+    }
+    for (const id of this.subs.keys()) {
+      const f = this.fsm.frameworks.get(id);
+      const r = room.get(f?.info.roles[0] ?? "*");
+      const full = r !== undefined && (r.cpus < 0.01 || r.memory_bytes < 32 * 1024 * 1024 || r.disk_bytes < 0);
+      if (full) {
+        a.suppress(id);
+        this.limit_suppressed.add(id);
+      } else if (!full && this.limit_suppressed.has(id)) {
+        this.limit_suppressed.delete(id);
+        // Unless it suppressed every role itself.
+        if (f === undefined || !f.info.roles.every((x) => f.suppressed_roles.includes(x))) a.unsuppress(id);
+      }
+    }
+    return room;
   }
 
   // ---- helpers
