@@ -372,8 +372,11 @@ export class FrameworkHost implements LeaderLoop {
     const a = this.allocator;
     if (a === undefined || this.epoch === undefined) return;
     const now = Date.now();
-    this.sync(a);
     this.expire(a, now);
+    // With nobody subscribed there is nothing to offer or resend: the allocator catches up with
+    // the tables when a framework subscribes (allocate syncs first). A cluster without external
+    // frameworks pays nothing each second (the sync reads every changed node's view).
+    if (this.subs.size === 0) return;
     this.allocate();
     for (const [task_id, r] of this.retries) {
       if (r.next_ms > now) continue;
@@ -436,6 +439,7 @@ export class FrameworkHost implements LeaderLoop {
   private allocate(): void {
     const a = this.allocator;
     if (a === undefined || this.subs.size === 0) return;
+    this.sync(a);
     const headroom = this.limitHeadroom(a);
     const by = new Map<string, HostOffer[]>();
     const now = Date.now();
