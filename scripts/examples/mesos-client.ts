@@ -50,23 +50,28 @@ export class MesosScheduler {
   master: string;
   framework_id: string | undefined;
   stream_id: string | undefined;
+  /** Every event received, unless constructed with `{ keep_events: false }` (a long-lived framework). */
   readonly events: MesosEvent[] = [];
   private stream: http.IncomingMessage | undefined;
-  private listeners: ((e: MesosEvent) => void)[] = [];
+  /** Listeners get the event and when its last byte arrived (performance.now(), before parsing). */
+  private listeners: ((e: MesosEvent, received_ms: number) => void)[] = [];
   /** Set when the stream ended (the master closed it, or the connection broke). */
   ended = false;
 
   private readonly masters: string[];
+  private readonly keep_events: boolean;
 
   constructor(
     masters: string,
     private readonly framework_info: Record<string, unknown>,
+    options: { keep_events?: boolean } = {},
   ) {
+    this.keep_events = options.keep_events ?? true;
     this.masters = masters.split(",").map((m) => m.trim()).filter((m) => m !== "");
     this.master = this.masters[0]!;
   }
 
-  onEvent(f: (e: MesosEvent) => void): void {
+  onEvent(f: (e: MesosEvent, received_ms: number) => void): void {
     this.listeners.push(f);
   }
 
@@ -151,8 +156,21 @@ export class MesosScheduler {
     this.stream = res;
     this.stream_id = String(res.headers["mesos-stream-id"] ?? "");
     let buf = Buffer.alloc(0);
+    // Chunks of a large record are joined once it is complete, not on every chunk (quadratic for MiBs).
+    let parts: Buffer[] = [];
+    let parts_bytes = 0;
+    let need_bytes = 0;
     res.on("data", (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
+      const received_ms = performance.now();
+      if (parts_bytes + chunk.length < need_bytes) {
+        parts.push(chunk);
+        parts_bytes += chunk.length;
+        return;
+      }
+      buf = parts.length === 0 ? Buffer.concat([buf, chunk]) : Buffer.concat([...parts, chunk]);
+      parts = [];
+      parts_bytes = 0;
+      need_bytes = 0;
       for (;;) {
         const nl = buf.indexOf(0x0a);
         if (nl < 0) break;
@@ -161,12 +179,18 @@ export class MesosScheduler {
           res.destroy(new Error(`bad RecordIO length ${JSON.stringify(buf.subarray(0, Math.min(nl, 20)).toString())}`));
           return;
         }
-        if (buf.length < nl + 1 + length) break;
+        if (buf.length < nl + 1 + length) {
+          need_bytes = nl + 1 + length;
+          parts = [buf];
+          parts_bytes = buf.length;
+          buf = Buffer.alloc(0);
+          break;
+        }
         const e = JSON.parse(buf.subarray(nl + 1, nl + 1 + length).toString("utf8")) as MesosEvent;
         buf = buf.subarray(nl + 1 + length);
         if (e.type === "SUBSCRIBED") this.framework_id = (e["subscribed"] as { framework_id: { value: string } }).framework_id.value;
-        this.events.push(e);
-        for (const l of [...this.listeners]) l(e);
+        if (this.keep_events) this.events.push(e);
+        for (const l of [...this.listeners]) l(e, received_ms);
       }
     });
     const end = (): void => {
