@@ -7,7 +7,6 @@
 // No agent runs: every task stays placed-but-not-started (STAGING). What is measured is the
 // leader's loop (frameworks → place() → checkPlan → plan_apply through Raft), not container starts.
 // --server PATH runs another orch executable (an older build: scripts/bench/placement-ab.ts).
-import { accessSync, constants, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +23,7 @@ import { intn, SeededRng } from "../../internal/scheduler/rng.js";
 import type { NodeView, Placement, Rng } from "../../internal/scheduler/types.js";
 import { destroyAgents, poll_agent, pool, request, retried, retries_max, sleep, postOk } from "./lib/bench-http.js";
 import { cleanupAll, installCleanupHandlers, onCleanup, trackDir } from "./lib/cleanup.js";
+import { isExecutableFile } from "./lib/executable.js";
 import { makeNodes, pick, registerNodes, startServers, stopServers, waitLeader } from "./lib/fake-cluster.js";
 import { procStatusMiB, RssSampler } from "./lib/memory.js";
 import { copyLogs, digestLogs } from "./lib/logs.js";
@@ -112,14 +112,6 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-function isExecutableFile(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 // ---- workload (seeded: the same seed gives the same nodes and services)
 
