@@ -38,7 +38,7 @@ describe("ab-builds flags", () => {
     const rounds = await bench("ab-builds.ts", ["--a", process.execPath, "--b", process.execPath, "--rounds", "0"]);
     expect(rounds.code).toBe(1);
     expect(rounds.stderr).toContain('--rounds "0": give a whole number from 1 to 20');
-  });
+  }, 60_000);
 });
 
 describe("kv-vs-etcd flags", () => {
@@ -46,7 +46,7 @@ describe("kv-vs-etcd flags", () => {
     const r = await bench("kv-vs-etcd.ts", ["--failover-client-runs", "21"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--failover-client-runs "21": give a whole number from 0 to 20');
-  });
+  }, 60_000);
 });
 
 describe("offers flags", () => {
@@ -68,7 +68,7 @@ describe("offers flags", () => {
       expect(r.code, cases[i]![0].join(" ")).toBe(1);
       expect(r.stderr).toContain(cases[i]![1]);
     });
-  });
+  }, 120_000);
 });
 
 describe("placement and placement-ab flags", () => {
@@ -83,5 +83,5 @@ describe("placement and placement-ab flags", () => {
     expect(folder.code).toBe(1);
     expect(ab.code).toBe(1);
     expect(ab.stderr).toContain("--a is missing: give the path of an orch executable");
-  });
+  }, 60_000);
 });
