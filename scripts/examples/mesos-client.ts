@@ -18,7 +18,10 @@ export interface CallAnswer {
   location?: string;
 }
 
-function request(addr: string, body: string, headers: Record<string, string>, onResponse?: (res: http.IncomingMessage) => void): Promise<CallAnswer> {
+/** Bound on one call's answer unless the client is told otherwise. */
+const call_timeout_ms_default = 10_000;
+
+function request(addr: string, body: string, headers: Record<string, string>, onResponse?: (res: http.IncomingMessage) => void, timeout_ms = call_timeout_ms_default): Promise<CallAnswer> {
   const [host, port] = [addr.slice(0, addr.lastIndexOf(":")), Number(addr.slice(addr.lastIndexOf(":") + 1))];
   return new Promise((resolve, reject) => {
     const req = http.request({ host, port, method: "POST", path: "/api/v1/scheduler", headers: { "content-type": "application/json", ...headers } }, (res) => {
@@ -34,7 +37,7 @@ function request(addr: string, body: string, headers: Record<string, string>, on
       res.on("data", (c: string) => (text += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, ...(res.headers.location !== undefined ? { location: res.headers.location } : {}) }));
     });
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${addr} in 10 s`)));
+    req.setTimeout(timeout_ms, () => req.destroy(new Error(`no answer from ${addr} in ${timeout_ms / 1000} s`)));
     req.on("error", reject);
     req.end(body);
   });
@@ -60,13 +63,15 @@ export class MesosScheduler {
 
   private readonly masters: string[];
   private readonly keep_events: boolean;
+  private readonly call_timeout_ms: number;
 
   constructor(
     masters: string,
     private readonly framework_info: Record<string, unknown>,
-    options: { keep_events?: boolean } = {},
+    options: { keep_events?: boolean; call_timeout_ms?: number } = {},
   ) {
     this.keep_events = options.keep_events ?? true;
+    this.call_timeout_ms = options.call_timeout_ms ?? call_timeout_ms_default;
     this.masters = masters.split(",").map((m) => m.trim()).filter((m) => m !== "");
     this.master = this.masters[0]!;
   }
@@ -116,7 +121,7 @@ export class MesosScheduler {
   /** Any call but SUBSCRIBE; the answer's status and body. */
   async call(type: string, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<CallAnswer> {
     const text = JSON.stringify({ type, framework_id: { value: this.framework_id }, ...body });
-    return request(this.master, text, { ...(this.stream_id !== undefined ? { "mesos-stream-id": this.stream_id } : {}), ...headers });
+    return request(this.master, text, { ...(this.stream_id !== undefined ? { "mesos-stream-id": this.stream_id } : {}), ...headers }, undefined, this.call_timeout_ms);
   }
 
   /** The next event matching `pred` (already received or still to come), within timeout_ms. */

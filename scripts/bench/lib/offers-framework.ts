@@ -49,6 +49,8 @@ const sample_watchers_max = 4;
 let sample_watchers = 0;
 /** Bound on watching one sampled accept. */
 const sample_watch_ms_max = 30_000;
+/** Bound on one call (an ACCEPT waits for its plan to commit; under load that is seconds). */
+const call_timeout_ms = 120_000;
 /** A framework that is done declines the rest for this long (and suppresses). */
 const done_refuse_seconds = 3_600;
 /** Launches lost (offer taken meanwhile, 503) before the run is called failed. */
@@ -70,6 +72,7 @@ export class BenchFramework {
   private inflight = 0;
   private accepts_sent = 0;
   private suppressed = false;
+  private closed = false;
   /** Launched task id → offer→202 ms, accept sent→202 ms. */
   readonly launched = new Map<string, { offer_ms: number; accept_ms: number }>();
   /** Task ids the master reported failed (before or after their 202). */
@@ -92,7 +95,7 @@ export class BenchFramework {
     private readonly o: FrameworkOptions,
   ) {
     this.todo = o.tasks;
-    this.sched = new MesosScheduler(master, { user: "root", name: `bench-fw-${o.index}`, role: `bench-fw-${o.index}`, failover_timeout: 0 }, { keep_events: false });
+    this.sched = new MesosScheduler(master, { user: "root", name: `bench-fw-${o.index}`, role: `bench-fw-${o.index}`, failover_timeout: 0 }, { keep_events: false, call_timeout_ms });
     this.done = new Promise((r) => (this.done_resolve = r));
     this.sched.onEvent((e, received_ms) => this.handle(e, received_ms));
   }
@@ -199,7 +202,7 @@ export class BenchFramework {
     const port = Number(this.sched.master.slice(this.sched.master.lastIndexOf(":") + 1));
     const until = performance.now() + sample_watch_ms_max;
     try {
-      while (performance.now() < until) {
+      while (performance.now() < until && !this.closed) {
         this.sample_polls++;
         const r = await request(port, "GET", `/v1/tasks?node=${encodeURIComponent(job.agent_id)}&stale`).catch(() => undefined);
         const at = performance.now();
@@ -262,6 +265,7 @@ export class BenchFramework {
   }
 
   close(): void {
+    this.closed = true;
     this.sched.close();
   }
 }
