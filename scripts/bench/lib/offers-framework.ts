@@ -47,6 +47,8 @@ interface AcceptJob {
 /** Sampled accepts watched through /v1/tasks at once, across all frameworks: keeps the watching small. */
 const sample_watchers_max = 4;
 let sample_watchers = 0;
+/** ACCEPTs sent by every framework of the run: every sample_every-th is sampled. */
+let accepts_all = 0;
 /** Bound on watching one sampled accept. */
 const sample_watch_ms_max = 30_000;
 /** Bound on one call (an ACCEPT waits for its plan to commit; under load that is seconds). */
@@ -159,7 +161,8 @@ export class BenchFramework {
 
   private async accept(job: AcceptJob): Promise<void> {
     this.inflight++;
-    const n = ++this.accepts_sent;
+    this.accepts_sent++;
+    const n = ++accepts_all;
     const sent_ms = performance.now();
     const watch = this.o.sample_every > 0 && n % this.o.sample_every === 0 && sample_watchers < sample_watchers_max ? this.watch(job) : undefined;
     try {
