@@ -1,10 +1,12 @@
 // Two orch builds through scripts/bench/placement.ts in one run, taking turns (a b, b a, a b, ...):
 // placements/s and placements per leader CPU second of each, and their ratio per round (JSON lines).
-// Usage: npx tsx scripts/bench/placement-ab.ts --a PATH --b PATH [--rounds 4] [--nodes 10000]
+// Usage: npx tsx scripts/bench/placement-ab.ts --a PATH --b PATH [--rounds 4] [--together] [--nodes 10000]
 //        [--services 1000] [--tasks-per-service 100] [--servers 1|3] [--submit-inflight 128] [--timeout-s 900]
 //   PATH: an orch executable (e.g. dist/orch, and an older build's dist/orch copied aside).
 // One placement run at a time, so each has the machine; the turns alternate so that a slow
-// minute of this shared VM hits both builds alike. placement.ts validates the pass-through flags.
+// minute of this shared VM hits both builds alike. With --together both runs go at once (as
+// ab-builds.ts does), each with half the machine, so both see the same busy moments of a shared
+// VM; the one that starts first alternates. placement.ts validates the pass-through flags.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +18,8 @@ import { emit, round } from "./lib/stats.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rounds_max = 20;
+/** With --together, the second run starts this much after the first. */
+const together_stagger_ms = 500;
 /** Bound on one placement run's output kept (a few KiB of JSON lines). */
 const output_bytes_max = 1 << 20;
 
@@ -23,6 +27,7 @@ interface Options {
   a: string;
   b: string;
   rounds: number;
+  together: boolean;
   pass: string[];
 }
 
@@ -33,6 +38,7 @@ export function parseOptions(argv: string[]): Options {
       a: { type: "string" },
       b: { type: "string" },
       rounds: { type: "string", default: "4" },
+      together: { type: "boolean", default: false },
       nodes: { type: "string" },
       services: { type: "string" },
       "tasks-per-service": { type: "string" },
@@ -52,7 +58,7 @@ export function parseOptions(argv: string[]): Options {
     const v = values[k];
     if (v !== undefined) pass.push(`--${k}`, v);
   }
-  return { a: executable("a", values.a), b: executable("b", values.b), rounds: wholeFlag("rounds", values.rounds, 1, rounds_max), pass };
+  return { a: executable("a", values.a), b: executable("b", values.b), rounds: wholeFlag("rounds", values.rounds, 1, rounds_max), together: values.together, pass };
 }
 
 interface Result {
@@ -93,15 +99,23 @@ function placementRun(binary: string, pass: readonly string[]): Promise<Result> 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   installCleanupHandlers();
-  emit({ bench: "placement-ab", a: o.a, b: o.b, rounds: o.rounds, placement_flags: o.pass.join(" "), note: "one placement.ts run at a time, turns alternating; a_over_b > 1 means build a placed faster" });
+  emit({ bench: "placement-ab", a: o.a, b: o.b, rounds: o.rounds, together: o.together, placement_flags: o.pass.join(" "), note: `${o.together ? "both placement.ts runs at once" : "one placement.ts run at a time"}, turns alternating; a_over_b > 1 means build a placed faster` });
   const ratios: number[] = [];
   const cpu_ratios: number[] = [];
   for (let i = 0; i < o.rounds; i++) {
     const order: ("a" | "b")[] = i % 2 === 0 ? ["a", "b"] : ["b", "a"];
     const r: Partial<Record<"a" | "b", Result>> = {};
-    for (const side of order) {
-      r[side] = await placementRun(o[side], o.pass);
-      emit({ bench: "placement-ab", round: i + 1, side, build: o[side], ...r[side] });
+    if (o.together) {
+      // The second starts a moment later, so the two do not register their nodes in the same instant.
+      const runs = order.map((side, k) => new Promise<void>((resolve) => setTimeout(resolve, k * together_stagger_ms)).then(() => placementRun(o[side], o.pass)));
+      const done = await Promise.all(runs);
+      order.forEach((side, k) => (r[side] = done[k]));
+      for (const side of order) emit({ bench: "placement-ab", round: i + 1, side, build: o[side], together: true, ...r[side] });
+    } else {
+      for (const side of order) {
+        r[side] = await placementRun(o[side], o.pass);
+        emit({ bench: "placement-ab", round: i + 1, side, build: o[side], ...r[side] });
+      }
     }
     const ratio = r.a!.placements_per_s / r.b!.placements_per_s;
     const cpu_ratio = r.a!.placements_per_leader_cpu_s / r.b!.placements_per_leader_cpu_s;
