@@ -10,7 +10,7 @@
 // No agent runs: launched tasks stay STAGING. Each subject gets a fresh server (or three) with the
 // same seeded nodes. Frameworks: each subscribes with its own role, packs up to --tasks-per-offer
 // tasks of its one shape into each offer it gets, ACCEPTs with --accept-inflight calls in flight,
-// declines what it cannot use and suppresses once every task is launched. Services: one service per
+// declines what it cannot use and suppresses once every task is in an ACCEPT. Services: one service per
 // framework, the same task shape and count, through POST /v1/services.
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
