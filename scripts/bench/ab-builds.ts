@@ -7,8 +7,8 @@
 // Usage: npx tsx scripts/bench/ab-builds.ts --a PATH --b PATH [--rounds N] [--seconds N] [--clients N]
 //   PATH: an orch executable (e.g. a copy of dist/orch built before the change).
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, statSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { isExecutableFile } from "./lib/executable.js";
 import { LoopbackClient } from "./lib/http.js";
 import { closedLoop, cpuPerWrite, jit_warmup, withCpu } from "./lib/load.js";
 import { OrchCluster } from "./lib/orch.js";
@@ -27,15 +27,6 @@ interface Options {
   rounds: number;
   seconds: number;
   clients: number;
-}
-
-function isExecutableFile(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function parseOptions(argv: string[]): Options {

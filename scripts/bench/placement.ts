@@ -1,15 +1,13 @@
 // orch's scheduler at scale through the real server: fake nodes, services of mixed sizes, placements
 // committed through Raft; placements/s, submit→placed latency, server memory (JSON lines).
 // Usage: npx tsx scripts/bench/placement.ts [--nodes 10000] [--services 1000] [--tasks-per-service 100]
-//        [--servers 1|3] [--seed 1] [--timeout-s 900] [--poll-ms 250] [--server tsx] [--cpu-prof DIR] [--keep-logs DIR]
+//        [--servers 1|3] [--seed 1] [--timeout-s 900] [--poll-ms 250] [--server tsx | --server PATH] [--cpu-prof DIR] [--keep-logs DIR]
 //        [--submit-inflight 128] [--log-level debug]
 //
 // No agent runs: every task stays placed-but-not-started (STAGING). What is measured is the
 // leader's loop (frameworks → place() → checkPlan → plan_apply through Raft), not container starts.
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
+// --server PATH runs another orch executable (an older build: scripts/bench/placement-ab.ts).
 import { mkdtemp } from "node:fs/promises";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,9 +21,11 @@ import { pendingTask } from "../../internal/server/cluster/view.js";
 import { place } from "../../internal/scheduler/place.js";
 import { intn, SeededRng } from "../../internal/scheduler/rng.js";
 import type { NodeView, Placement, Rng } from "../../internal/scheduler/types.js";
-import { binary_path, repo_root } from "../../test/support/binary.js";
-import { freePort } from "../../test/support/ports.js";
-import { cleanupAll, installCleanupHandlers, onCleanup, trackDir, trackProcess } from "./lib/cleanup.js";
+import { destroyAgents, poll_agent, pool, request, retried, retries_max, sleep, postOk } from "./lib/bench-http.js";
+import { cleanupAll, installCleanupHandlers, onCleanup, trackDir } from "./lib/cleanup.js";
+import { isExecutableFile } from "./lib/executable.js";
+import { makeNodes, pick, registerNodes, startServers, stopServers, waitLeader } from "./lib/fake-cluster.js";
+import { procStatusMiB, RssSampler } from "./lib/memory.js";
 import { copyLogs, digestLogs } from "./lib/logs.js";
 import { ensureOrchBinary } from "./lib/orch.js";
 import { cpuSeconds, emit, percentile, round } from "./lib/stats.js";
@@ -37,18 +37,8 @@ const services_max = 10_000;
 const tasks_per_service_max = 10_000;
 const tasks_total_max = 1_000_000;
 const timeout_s_max = 3_600;
-/** Requests in flight at once while registering nodes and submitting services. */
-const register_inflight_max = 64;
 const submit_inflight_default = 128;
 const submit_inflight_max = 512;
-/** Bound on one HTTP call; a server's own request timeout is 5 s. */
-const http_timeout_ms = 30_000;
-/** Bound on one reply kept in memory (the service list of 10,000 services is a few MiB). */
-const reply_bytes_max = 64 * MiB;
-const rss_sample_ms = 250;
-const leader_wait_ms = 30_000;
-/** Retries of one registration or submission refused with 503 (overloaded, no leader) before giving up. */
-const retries_max = 20;
 const nomad_quoted_placements_per_s = 3_750;
 /** Every service accepted, some waiting for room, and nothing placed for this long: the cluster is full. */
 const stalled_ms = 20_000;
@@ -61,8 +51,10 @@ interface Options {
   seed: number;
   timeout_s: number;
   poll_ms: number;
-  /** "binary": dist/orch; "tsx": the sources through tsx (needed for --cpu-prof). */
+  /** "binary": dist/orch or `binary`; "tsx": the sources through tsx (needed for --cpu-prof). */
   server: "binary" | "tsx";
+  /** --server PATH: this orch executable instead of dist/orch. */
+  binary: string | undefined;
   cpu_prof: string | undefined;
   keep_logs: string | undefined;
   /** The servers' --log-level (debug logs one line per committed plan). */
@@ -89,6 +81,10 @@ function parseOptions(argv: string[]): Options {
       "submit-inflight": { type: "string", default: String(submit_inflight_default) },
     },
   });
+  const executable = (flag: string, p: string): string => {
+    if (!isExecutableFile(p)) throw new Error(`--${flag} ${JSON.stringify(p)}: give binary, tsx, or the path of an orch executable`);
+    return path.resolve(p);
+  };
   const whole = (flag: string, raw: string, min: number, max: number): number => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${flag} ${JSON.stringify(raw)}: give a whole number from ${min} to ${max}`);
@@ -103,49 +99,21 @@ function parseOptions(argv: string[]): Options {
     timeout_s: whole("timeout-s", values["timeout-s"], 10, timeout_s_max),
     poll_ms: whole("poll-ms", values["poll-ms"], 10, 10_000),
     server: values.server === "tsx" ? "tsx" : "binary",
+    binary: values.server === "tsx" || values.server === "binary" ? undefined : executable("server", values.server),
     cpu_prof: values["cpu-prof"],
     keep_logs: values["keep-logs"],
     log_level: values["log-level"],
     submit_inflight: whole("submit-inflight", values["submit-inflight"], 1, submit_inflight_max),
   };
   if (values.servers !== "1" && values.servers !== "3") throw new Error(`--servers ${values.servers}: give 1 or 3`);
-  if (values.server !== "binary" && values.server !== "tsx") throw new Error(`--server ${values.server}: give binary or tsx`);
   if (!["debug", "info", "warn", "error"].includes(o.log_level)) throw new Error(`--log-level ${o.log_level}: give debug, info, warn or error`);
   if (o.cpu_prof !== undefined && o.server !== "tsx") throw new Error("--cpu-prof needs --server tsx (the single executable takes no Node flags)");
   if (o.services * o.tasks_per_service > tasks_total_max) throw new Error(`${o.services} × ${o.tasks_per_service} tasks is more than ${tasks_total_max}`);
   return o;
 }
 
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[intn(rng, xs.length)]!;
-}
 
 // ---- workload (seeded: the same seed gives the same nodes and services)
-
-function makeNodes(rng: Rng, n: number): RegisterRequest[] {
-  return Array.from({ length: n }, (_, i) => {
-    const cpus = pick(rng, [4, 8, 16, 32, 64]);
-    const memory_bytes = Math.min(256, Math.max(8, cpus * pick(rng, [2, 4]))) * GiB;
-    const name = `bench-${String(i).padStart(6, "0")}`;
-    return {
-      node_id: `node-${name}`,
-      name,
-      // Nothing listens there: no agent runs, and nothing asks for logs.
-      http_addr: "127.0.0.1:9",
-      resources: { cpus, memory_bytes, disk_bytes: 500 * GiB },
-      attributes: {
-        hostname: name,
-        os: intn(rng, 20) === 0 ? "windows" : "linux",
-        arch: intn(rng, 4) === 0 ? "arm64" : "amd64",
-        zone: `z${intn(rng, 4)}`,
-        rack: `r${intn(rng, 50)}`,
-        ssd: intn(rng, 10) < 3 ? "true" : "false",
-      },
-      driver: "mock",
-      version: "bench",
-    };
-  });
-}
 
 const constraint_mix: readonly (readonly string[])[] = [
   ...Array<string[]>(12).fill([]),
@@ -254,101 +222,6 @@ function inProcessState(nodes: RegisterRequest[], services: ServiceSpec[], place
   };
 }
 
-// ---- servers
-
-interface ServerProc {
-  name: string;
-  http_port: number;
-  raft_port: number;
-  log: string;
-  proc: ChildProcess;
-}
-
-async function startServers(o: Options, dir: string): Promise<ServerProc[]> {
-  const names = o.servers === 1 ? ["s1"] : ["s1", "s2", "s3"];
-  const ports = await Promise.all(names.map(async () => ({ http: await freePort(), raft: await freePort() })));
-  const bootstrap = names.map((n, i) => `${n}=127.0.0.1:${ports[i]!.raft}`).join(",");
-  return names.map((name, i) => {
-    const flags = ["server", "--name", name, "--data-dir", path.join(dir, name), "--bind", "127.0.0.1", "--http-port", String(ports[i]!.http), "--raft-port", String(ports[i]!.raft), "--bootstrap", bootstrap, "--heartbeat-ttl", "1h", "--log-level", o.log_level];
-    const node_flags = o.cpu_prof !== undefined ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(o.cpu_prof), "--max-old-space-size=4096"] : [];
-    const [cmd, args] = o.server === "binary" ? [binary_path, flags] : [process.execPath, [...node_flags, "--import", "tsx", path.join(repo_root, "cmd/orch/main.ts"), ...flags]];
-    const log = path.join(dir, `${name}.log`);
-    const out = createWriteStream(log, { flags: "a" });
-    const proc = spawn(cmd, args, { cwd: repo_root, env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir() }, stdio: ["ignore", "pipe", "pipe"] });
-    proc.stdout?.pipe(out);
-    proc.stderr?.pipe(out);
-    trackProcess(proc);
-    return { name, http_port: ports[i]!.http, raft_port: ports[i]!.raft, log, proc };
-  });
-}
-
-/** SIGTERM first so a --cpu-prof server writes its profile; SIGKILL after a bound. */
-async function stopServers(servers: ServerProc[]): Promise<void> {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (s.proc.exitCode !== null || s.proc.signalCode !== null) return resolve();
-          const t = setTimeout(() => s.proc.kill("SIGKILL"), 20_000);
-          s.proc.once("exit", () => {
-            clearTimeout(t);
-            resolve();
-          });
-          s.proc.kill("SIGTERM");
-        }),
-    ),
-  );
-}
-
-// ---- HTTP (loopback only)
-
-/**
- * Connections are opened before timing starts and kept: a connection opened while the leader is
- * busy placing waited seconds for its first answer (seen with orch's HTTP stack, not with a bare
- * node:http server), which would measure connection set-up under load rather than placement.
- */
-const agent = new http.Agent({ keepAlive: true, maxSockets: submit_inflight_max });
-/** The poller's own connection, so it never waits for a submitter's. */
-const poll_agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-function request(port: number, method: "GET" | "POST", p: string, body?: unknown, via = agent): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = http.request(
-      { host: "127.0.0.1", port, method, path: p, agent: via, headers: { "content-length": data?.length ?? 0, ...(data !== undefined ? { "content-type": "application/json" } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        res.on("data", (c: Buffer) => {
-          bytes += c.length;
-          if (bytes > reply_bytes_max) req.destroy(new Error(`reply from ${p} is larger than ${reply_bytes_max} bytes`));
-          else chunks.push(c);
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      },
-    );
-    req.setTimeout(http_timeout_ms, () => req.destroy(new Error(`no answer from 127.0.0.1:${port}${p} within ${http_timeout_ms} ms`)));
-    req.on("error", reject);
-    req.end(data);
-  });
-}
-
-/** Answers other than 200 that a POST got and retried, by status and error code. */
-const retried = new Map<string, number>();
-
-/** POST with retries on 503 (overloaded, no leader yet); any other non-200 is fatal. */
-async function postOk(port: number, p: string, body: unknown, what: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const r = await request(port, "POST", p, body);
-    if (r.status === 200) return;
-    if (r.status !== 503 || attempt >= retries_max) throw new Error(`${what}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
-    const code = /"code":"([a-z_]+)"/.exec(r.text)?.[1] ?? "?";
-    retried.set(`${r.status} ${code}`, (retried.get(`${r.status} ${code}`) ?? 0) + 1);
-    await sleep(50 * (attempt + 1));
-  }
-}
-
 /**
  * Submits one service. A 504 means the commit outlasted the server's wait and may still happen;
  * submitting again would replace the service's tasks, so look for it first and resubmit only if absent.
@@ -364,68 +237,6 @@ async function submitService(port: number, spec: ServiceSpec): Promise<void> {
       const r = await request(port, "GET", `/v1/services/${spec.name}?stale`);
       if (r.status === 200) return;
     }
-  }
-}
-
-async function pool<T>(items: readonly T[], inflight: number, deadline_ms: number, f: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      if (Date.now() > deadline_ms) throw new Error("the run's --timeout-s passed");
-      await f(items[next++]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inflight, items.length) }, worker));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function waitLeader(servers: ServerProc[], deadline_ms: number): Promise<ServerProc> {
-  const until = Math.min(deadline_ms, Date.now() + leader_wait_ms);
-  while (Date.now() < until) {
-    for (const s of servers) {
-      const r = await request(s.http_port, "GET", "/v1/status").catch(() => undefined);
-      if (r?.status !== 200) continue;
-      const st = JSON.parse(r.text) as { leader: { name: string } | null; members: { http_addr: string }[] };
-      const leader = servers.find((x) => x.name === st.leader?.name);
-      if (leader !== undefined && st.members.length === servers.length && st.members.every((m) => m.http_addr !== "")) return leader;
-    }
-    await sleep(100);
-  }
-  throw new Error(`no leader within ${leader_wait_ms} ms; see the server logs (--keep-logs DIR keeps them)`);
-}
-
-// ---- memory
-
-function procStatusMiB(pid: number, field: "VmRSS" | "VmHWM"): number | undefined {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m === null ? undefined : round(Number(m[1]) / 1024, 1);
-  } catch {
-    return undefined;
-  }
-}
-
-class RssSampler {
-  readonly peak_mib = new Map<number, number>();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly pids: number[]) {
-    this.timer = setInterval(() => this.sample(), rss_sample_ms);
-    this.sample();
-  }
-
-  sample(): void {
-    for (const pid of this.pids) {
-      const v = procStatusMiB(pid, "VmRSS");
-      if (v !== undefined) this.peak_mib.set(pid, Math.max(this.peak_mib.get(pid) ?? 0, v));
-    }
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
   }
 }
 
@@ -451,7 +262,7 @@ async function main(): Promise<void> {
     tasks_per_service: o.tasks_per_service,
     tasks_total,
     servers: o.servers,
-    server: o.server,
+    server: o.binary ?? o.server,
     submit_inflight: o.submit_inflight,
     seed: o.seed,
     cpus: os.cpus().length,
@@ -463,7 +274,7 @@ async function main(): Promise<void> {
   emit(anchor.line);
   emit(inProcessState(nodes, services, anchor.placements));
 
-  if (o.server === "binary") ensureOrchBinary();
+  if (o.server === "binary" && o.binary === undefined) ensureOrchBinary();
   const dir = await mkdtemp(path.join(os.tmpdir(), "orch-bench-placement-"));
   trackDir(dir);
   const servers = await startServers(o, dir);
@@ -476,9 +287,7 @@ async function main(): Promise<void> {
   const leader_pid = leader.proc.pid!;
 
   // 1. Nodes.
-  const reg_t0 = performance.now();
-  await pool(nodes, register_inflight_max, deadline_ms, (n) => postOk(leader.http_port, "/v1/agent/register", n, `registering ${n.name}`));
-  const reg_s = (performance.now() - reg_t0) / 1000;
+  const reg_s = await registerNodes(leader.http_port, nodes, deadline_ms);
   emit({ bench: "placement", phase: "register", nodes: o.nodes, seconds: round(reg_s, 2), registrations_per_s: Math.round(o.nodes / reg_s), leader_rss_mib: procStatusMiB(leader_pid, "VmRSS") });
 
   // 2. Services, as fast as the API takes them, while a poller watches tasks get placed.
@@ -598,7 +407,6 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    agent.destroy();
-    poll_agent.destroy();
+    destroyAgents();
     await cleanupAll();
   });

@@ -18,7 +18,10 @@ export interface CallAnswer {
   location?: string;
 }
 
-function request(addr: string, body: string, headers: Record<string, string>, onResponse?: (res: http.IncomingMessage) => void): Promise<CallAnswer> {
+/** Bound on one call's answer unless the client is told otherwise. */
+const call_timeout_ms_default = 10_000;
+
+function request(addr: string, body: string, headers: Record<string, string>, onResponse?: (res: http.IncomingMessage) => void, timeout_ms = call_timeout_ms_default): Promise<CallAnswer> {
   const [host, port] = [addr.slice(0, addr.lastIndexOf(":")), Number(addr.slice(addr.lastIndexOf(":") + 1))];
   return new Promise((resolve, reject) => {
     const req = http.request({ host, port, method: "POST", path: "/api/v1/scheduler", headers: { "content-type": "application/json", ...headers } }, (res) => {
@@ -34,7 +37,7 @@ function request(addr: string, body: string, headers: Record<string, string>, on
       res.on("data", (c: string) => (text += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, ...(res.headers.location !== undefined ? { location: res.headers.location } : {}) }));
     });
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer from ${addr} in 10 s`)));
+    req.setTimeout(timeout_ms, () => req.destroy(new Error(`no answer from ${addr} in ${timeout_ms / 1000} s`)));
     req.on("error", reject);
     req.end(body);
   });
@@ -50,23 +53,30 @@ export class MesosScheduler {
   master: string;
   framework_id: string | undefined;
   stream_id: string | undefined;
+  /** Every event received, unless constructed with `{ keep_events: false }` (a long-lived framework). */
   readonly events: MesosEvent[] = [];
   private stream: http.IncomingMessage | undefined;
-  private listeners: ((e: MesosEvent) => void)[] = [];
+  /** Listeners get the event and when its last byte arrived (performance.now(), before parsing). */
+  private listeners: ((e: MesosEvent, received_ms: number) => void)[] = [];
   /** Set when the stream ended (the master closed it, or the connection broke). */
   ended = false;
 
   private readonly masters: string[];
+  private readonly keep_events: boolean;
+  private readonly call_timeout_ms: number;
 
   constructor(
     masters: string,
     private readonly framework_info: Record<string, unknown>,
+    options: { keep_events?: boolean; call_timeout_ms?: number } = {},
   ) {
+    this.keep_events = options.keep_events ?? true;
+    this.call_timeout_ms = options.call_timeout_ms ?? call_timeout_ms_default;
     this.masters = masters.split(",").map((m) => m.trim()).filter((m) => m !== "");
     this.master = this.masters[0]!;
   }
 
-  onEvent(f: (e: MesosEvent) => void): void {
+  onEvent(f: (e: MesosEvent, received_ms: number) => void): void {
     this.listeners.push(f);
   }
 
@@ -111,7 +121,7 @@ export class MesosScheduler {
   /** Any call but SUBSCRIBE; the answer's status and body. */
   async call(type: string, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<CallAnswer> {
     const text = JSON.stringify({ type, framework_id: { value: this.framework_id }, ...body });
-    return request(this.master, text, { ...(this.stream_id !== undefined ? { "mesos-stream-id": this.stream_id } : {}), ...headers });
+    return request(this.master, text, { ...(this.stream_id !== undefined ? { "mesos-stream-id": this.stream_id } : {}), ...headers }, undefined, this.call_timeout_ms);
   }
 
   /** The next event matching `pred` (already received or still to come), within timeout_ms. */
@@ -151,8 +161,21 @@ export class MesosScheduler {
     this.stream = res;
     this.stream_id = String(res.headers["mesos-stream-id"] ?? "");
     let buf = Buffer.alloc(0);
+    // Chunks of a large record are joined once it is complete, not on every chunk (quadratic for MiBs).
+    let parts: Buffer[] = [];
+    let parts_bytes = 0;
+    let need_bytes = 0;
     res.on("data", (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
+      const received_ms = performance.now();
+      if (parts_bytes + chunk.length < need_bytes) {
+        parts.push(chunk);
+        parts_bytes += chunk.length;
+        return;
+      }
+      buf = parts.length === 0 ? Buffer.concat([buf, chunk]) : Buffer.concat([...parts, chunk]);
+      parts = [];
+      parts_bytes = 0;
+      need_bytes = 0;
       for (;;) {
         const nl = buf.indexOf(0x0a);
         if (nl < 0) break;
@@ -161,12 +184,18 @@ export class MesosScheduler {
           res.destroy(new Error(`bad RecordIO length ${JSON.stringify(buf.subarray(0, Math.min(nl, 20)).toString())}`));
           return;
         }
-        if (buf.length < nl + 1 + length) break;
+        if (buf.length < nl + 1 + length) {
+          need_bytes = nl + 1 + length;
+          parts = [buf];
+          parts_bytes = buf.length;
+          buf = Buffer.alloc(0);
+          break;
+        }
         const e = JSON.parse(buf.subarray(nl + 1, nl + 1 + length).toString("utf8")) as MesosEvent;
         buf = buf.subarray(nl + 1 + length);
         if (e.type === "SUBSCRIBED") this.framework_id = (e["subscribed"] as { framework_id: { value: string } }).framework_id.value;
-        this.events.push(e);
-        for (const l of [...this.listeners]) l(e);
+        if (this.keep_events) this.events.push(e);
+        for (const l of [...this.listeners]) l(e, received_ms);
       }
     });
     const end = (): void => {
