@@ -58,6 +58,39 @@ export class NodeViewCache {
   constructor(private readonly fsm: StateMachine) {}
 
   current(): NodeView[] {
+    this.dropStaleDisk();
+    const nodes = this.fsm.nodes.all();
+    const out = new Array<NodeView>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) out[i] = this.viewOf(nodes[i]!);
+    if (this.views.size > nodes.length) this.forgetMissing(nodes);
+    return out;
+  }
+
+  /** The views of just these nodes (those still in the cluster), e.g. the nodes one plan touches. */
+  viewsOf(node_ids: Iterable<string>): NodeView[] {
+    this.dropStaleDisk();
+    const out: NodeView[] = [];
+    for (const id of new Set(node_ids)) {
+      const n = this.fsm.nodes.get(id);
+      if (n !== undefined) out.push(this.viewOf(n));
+    }
+    return out;
+  }
+
+  private viewOf(n: NodeRecord): NodeView {
+    const fsm = this.fsm;
+    let c = this.views.get(n.node_id);
+    if (c === undefined || fsm.nodeChangedAt(n.node_id) > c.at) {
+      const view = nodeView(fsm, n);
+      for (const service of Object.keys(view.groups)) if (!this.disk_counted.has(service)) this.disk_counted.set(service, fsm.services.get(service)?.spec.disk_bytes ?? 0);
+      c = { view, at: fsm.change_generation };
+      this.views.set(n.node_id, c);
+    }
+    return c.view;
+  }
+
+  /** A service whose disk_bytes changed invalidates the views that counted it. */
+  private dropStaleDisk(): void {
     const fsm = this.fsm;
     for (const [service, disk_bytes] of this.disk_counted) {
       const now = fsm.services.get(service)?.spec.disk_bytes ?? 0;
@@ -65,22 +98,6 @@ export class NodeViewCache {
       for (const t of fsm.tasks.ofService(service)) this.views.delete(t.node_id);
       this.disk_counted.set(service, now);
     }
-    const at = fsm.change_generation;
-    const nodes = fsm.nodes.all();
-    const out = new Array<NodeView>(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      let c = this.views.get(n.node_id);
-      if (c === undefined || fsm.nodeChangedAt(n.node_id) > c.at) {
-        const view = nodeView(fsm, n);
-        for (const service of Object.keys(view.groups)) if (!this.disk_counted.has(service)) this.disk_counted.set(service, fsm.services.get(service)?.spec.disk_bytes ?? 0);
-        c = { view, at };
-        this.views.set(n.node_id, c);
-      }
-      out[i] = c.view;
-    }
-    if (this.views.size > nodes.length) this.forgetMissing(nodes);
-    return out;
   }
 
   /** After a restore the table may have lost nodes: drop their views. */

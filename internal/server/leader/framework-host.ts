@@ -77,6 +77,8 @@ export class FrameworkHost implements LeaderLoop {
   private last_views = new Map<string, NodeView>();
   private timer: NodeJS.Timeout | undefined;
   private removing = new Set<string>();
+  /** Each framework's own task ids among its active tasks (kept per ACCEPT, not re-read from the table). */
+  private readonly active_ids = new Map<string, Set<string>>();
   /** Frameworks kept from offers because their role is at its limit (see limitHeadroom). */
   private readonly limit_suppressed = new Set<string>();
 
@@ -102,6 +104,7 @@ export class FrameworkHost implements LeaderLoop {
     const a = new Allocator({ rng: new SeededRng(this.seed), offer_id_prefix: `${randomUUID()}-O`, offer_per_node: true });
     this.allocator = a;
     this.limit_suppressed.clear();
+    this.active_ids.clear();
     this.views = new NodeViewCache(this.fsm);
     const views = this.views.current();
     this.last_views = new Map(views.map((v) => [v.node_id, v]));
@@ -222,7 +225,7 @@ export class FrameworkHost implements LeaderLoop {
     const f = this.fsm.frameworks.get(framework_id)!;
     const sub = this.subs.get(framework_id)!;
     if (launches.length > launches_per_accept_max) throw new HostError(400, `an ACCEPT launches at most ${launches_per_accept_max} tasks (launches_per_accept_max)`);
-    const problem = offersProblem(framework_id, offer_ids, new Map([...this.offers].map(([id, o]) => [id, o.offer])));
+    const problem = offersProblem(framework_id, offer_ids, (id) => this.offers.get(id)?.offer);
     const now = Date.now();
     const partition_aware = f.info.capabilities.includes("PARTITION_AWARE");
     const fail = (task_id: string, state: HostStatus["state"], reason: HostStatus["reason"], message: string): void =>
@@ -237,7 +240,7 @@ export class FrameworkHost implements LeaderLoop {
     const node_id = used[0]!.node_id;
     for (const id of offer_ids) this.release(a, id);
     const pool = new OfferPool(used);
-    const active = new Set(this.fsm.tasks.ofService(framework_id).filter((t) => !isTerminalState(t.state) && t.framework !== undefined).map((t) => t.framework!.task_id));
+    const active = this.activeIds(framework_id);
     const tasks: { task: NewTask; need: PendingTask }[] = [];
     for (const l of launches) {
       if ("error" in l) {
@@ -269,7 +272,10 @@ export class FrameworkHost implements LeaderLoop {
     this.filter(framework_id, [node_id], refuse_seconds, now);
     if (tasks.length === 0) return;
     const outcome = await this.plans.submit({ source: `framework ${framework_id}`, tasks, stops: [], services: [] }).catch((err: unknown) => {
-      for (const t of tasks) this.allocator?.taskRemoved(t.task.task_id);
+      for (const t of tasks) {
+        this.allocator?.taskRemoved(t.task.task_id);
+        active.delete(t.task.framework!.task_id);
+      }
       throw err;
     });
     const by_id = new Map(tasks.map((t) => [t.task.task_id, t]));
@@ -277,6 +283,7 @@ export class FrameworkHost implements LeaderLoop {
       const t = by_id.get(d.task_id);
       if (t === undefined) continue;
       this.allocator?.taskRemoved(d.task_id);
+      active.delete(t.task.framework!.task_id);
       fail(t.task.framework!.task_id, partition_aware ? "DROPPED" : "LOST", "REASON_INVALID_OFFERS", `the offered resources were taken meanwhile: ${d.reason}; launch it on a new offer`);
     }
   }
@@ -555,6 +562,17 @@ export class FrameworkHost implements LeaderLoop {
     for (const x of f.filters) if (x.until_ms > now) a.declineNode(f.framework_id, x.node_id);
   }
 
+  /** The framework's active task ids, built from the task table the first time it is asked for. */
+  private activeIds(framework_id: string): Set<string> {
+    let ids = this.active_ids.get(framework_id);
+    if (ids === undefined) {
+      ids = new Set<string>();
+      for (const t of this.fsm.tasks.ofService(framework_id)) if (t.framework !== undefined && !isTerminalState(t.state)) ids.add(t.framework.task_id);
+      this.active_ids.set(framework_id, ids);
+    }
+    return ids;
+  }
+
   private async remove(framework_id: string, reason: string): Promise<void> {
     this.removing.add(framework_id);
     try {
@@ -567,6 +585,7 @@ export class FrameworkHost implements LeaderLoop {
       }
       if (this.allocator !== undefined) this.sendRescinds(this.allocator.removeFramework(framework_id));
       this.dropOffersOf(framework_id);
+      this.active_ids.delete(framework_id);
       this.log.info("framework removed", { framework_id, reason });
     } finally {
       this.removing.delete(framework_id);
@@ -604,6 +623,7 @@ export class FrameworkHost implements LeaderLoop {
 
   private onUpdate(u: FrameworkUpdate): void {
     if (this.epoch === undefined) return;
+    if (isTerminalState(u.task.state) && u.task.framework !== undefined) this.active_ids.get(u.framework_id)?.delete(u.task.framework.task_id);
     const sub = this.subs.get(u.framework_id);
     if (u.update.uuid !== undefined && !this.retries.has(u.task.task_id)) {
       this.retries.set(u.task.task_id, { framework_id: u.framework_id, next_ms: Date.now() + this.opts.update_retry_ms_min, backoff_ms: this.opts.update_retry_ms_min });

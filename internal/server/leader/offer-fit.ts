@@ -23,14 +23,14 @@ export function inRanges(port: number, ranges: readonly [number, number][]): boo
 }
 
 /** Why the named offers cannot be used together, or undefined; in Mesos's words (src/master/validation.cpp). */
-export function offersProblem(framework_id: string, offer_ids: readonly string[], known: ReadonlyMap<string, HostOffer>): string | undefined {
+export function offersProblem(framework_id: string, offer_ids: readonly string[], known: (offer_id: string) => HostOffer | undefined): string | undefined {
   if (offer_ids.length === 0) return "No offers specified";
   const seen = new Set<string>();
   let first: HostOffer | undefined;
   for (const id of offer_ids) {
     if (seen.has(id)) return `Duplicate offer ${id} in offer list`;
     seen.add(id);
-    const o = known.get(id);
+    const o = known(id);
     if (o === undefined) return `Offer ${id} is no longer valid`;
     if (o.framework_id !== framework_id) return `Offer ${id} has invalid framework ${o.framework_id} while framework ${framework_id} is expected`;
     first ??= o;

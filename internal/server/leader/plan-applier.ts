@@ -119,8 +119,13 @@ export class PlanApplier implements LeaderLoop {
 
   private check(plan: Plan): { accepted: PlannedTask[]; stale: StaleEntry[] } {
     if (plan.tasks.length === 0) return { accepted: [], stale: [] };
-    let view = this.views.current();
-    for (const entries of this.inflight) view = withPlacements(view, entries);
+    // Only the nodes the plan touches: a framework's ACCEPT names one node of thousands.
+    let view = this.views.viewsOf(plan.tasks.map((t) => t.task.node_id));
+    const touched = new Set(view.map((v) => v.node_id));
+    for (const entries of this.inflight) {
+      const here = entries.filter((e) => touched.has(e.node_id));
+      if (here.length > 0) view = withPlacements(view, here);
+    }
     const byId = new Map(plan.tasks.map((t) => [t.task.task_id, t]));
     const result = checkPlan(
       view,
