@@ -20,6 +20,22 @@ const stubOptionalNative: Plugin = {
   },
 };
 
+// commander requires node:child_process at load for executable subcommands, which orch never
+// uses; that pulls in child_process, net, dgram and more (1–3 ms of every start). It gets a
+// stand-in that requires the real module on first use.
+const lazyChildProcess: Plugin = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: `let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require("node:child_process"))[key] });`,
+      loader: "js",
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [path.join(root, "cmd/orch/main.ts")],
   outfile,
@@ -27,12 +43,15 @@ const result = await build({
   platform: "node",
   target: "node20",
   format: "cjs",
-  minify: false,
+  // Whitespace only: the executable turns the whole source into a V8 string and keeps it for
+  // lazy compilation at every start (about 7 ms per MB under load, docs/BENCHMARKS.md); names
+  // and syntax stay as written, so stack traces still name functions.
+  minifyWhitespace: true,
   sourcemap: false,
   legalComments: "none",
   logLevel: "warning",
   alias: { "node-gyp-build": path.join(root, "internal/sea/node-gyp-build.cjs") },
-  plugins: [stubOptionalNative],
+  plugins: [stubOptionalNative, lazyChildProcess],
   metafile: true,
 });
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
