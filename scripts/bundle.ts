@@ -20,6 +20,27 @@ const stubOptionalNative: Plugin = {
   },
 };
 
+// dockerode requires gRPC and protobufjs for BuildKit image builds (buildImage with version "2"),
+// which orch never does: 0.8 MB of the bundle, which every start pays for (see minifyWhitespace).
+// They become stand-ins that load fine and throw a clear error if anything ever calls them.
+const buildkitOnly = /^(@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)$/;
+const stubBuildkitDeps: Plugin = {
+  name: "stub-buildkit-deps",
+  setup(b) {
+    b.onResolve({ filter: buildkitOnly }, (args) =>
+      /[\\/]node_modules[\\/]dockerode[\\/]/.test(args.importer) ? { path: args.path, namespace: "stub-buildkit" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "stub-buildkit" }, (args) => {
+      const message = `${args.path} is not embedded in the orch executable (dockerode uses it only to build images with BuildKit)`;
+      return {
+        contents: `const fail = () => { throw new Error(${JSON.stringify(message)}); };
+module.exports = new Proxy(fail, { get: (_, key) => (key === "__esModule" ? false : fail), apply: fail, construct: fail });`,
+        loader: "js",
+      };
+    });
+  },
+};
+
 // commander requires node:child_process at load for executable subcommands, which orch never
 // uses; that pulls in child_process, net, dgram and more (1–3 ms of every start). It gets a
 // stand-in that requires the real module on first use.
@@ -51,7 +72,7 @@ const result = await build({
   legalComments: "none",
   logLevel: "warning",
   alias: { "node-gyp-build": path.join(root, "internal/sea/node-gyp-build.cjs") },
-  plugins: [stubOptionalNative, lazyChildProcess],
+  plugins: [stubOptionalNative, stubBuildkitDeps, lazyChildProcess],
   metafile: true,
 });
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
