@@ -25,6 +25,7 @@ describe("modulesFor", () => {
     expect(names(modulesFor(["--addr", "10.0.0.1:4640", "run", "busybox"]))).toEqual(["run"]);
     expect(names(modulesFor(["--addr=10.0.0.1:4640", "kv", "get", "k"]))).toEqual(["kv"]);
     expect(names(modulesFor(["server", "--help"]))).toEqual(["server"]);
+    expect(names(modulesFor(["version", "--json"]))).toEqual(["version"]);
   });
 
   it("loads nothing for --version alone (commander prints it before any command runs)", () => {

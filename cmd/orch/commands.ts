@@ -31,7 +31,8 @@ export const command_modules: readonly CommandModule[] = [
   { names: ["members"], load: async () => (await import("./members.js")).registerMembers },
   { names: ["kv"], load: async () => (await import("./kv.js")).registerKv },
   { names: ["doctor"], load: async () => (await import("./doctor.js")).registerDoctor },
-  { names: ["completion", "version"], needs_all: true, load: async () => (await import("./completion.js")).registerCompletion },
+  { names: ["completion"], needs_all: true, load: async () => (await import("./completion.js")).registerCompletion },
+  { names: ["version"], load: async () => (await import("./completion.js")).registerVersion },
 ];
 
 /** Root options that take a value: the word after them is not a command name. */

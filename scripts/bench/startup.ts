@@ -1,5 +1,6 @@
 // Start-up time of `orch --version` beside plain Node and the docker CLI, as JSON lines.
 // Usage: npx tsx scripts/bench/startup.ts [runs] [--orch PATH] [--before PATH]
+// Subjects: `orch --version` and the `orch version` command, `node -e 0`, `docker --version`.
 //   --orch: the executable to measure (default dist/orch); --before: another orch executable
 //   (e.g. built from main before a change), measured in the same rounds.
 // Every round runs each subject once, in an order that rotates from round to round, so a busy
@@ -40,9 +41,14 @@ interface Subject {
 }
 
 const subject = (name: string, cmd: string, args: string[], orch = false): Subject => ({ name, cmd, args, orch, ms: [] });
+const orch = executable("orch", values.orch ?? path.join(root, "dist/orch"));
+const before = values.before !== undefined ? executable("before", values.before) : undefined;
 const subjects: Subject[] = [
-  subject("orch --version (single executable)", executable("orch", values.orch ?? path.join(root, "dist/orch")), ["--version"], true),
-  ...(values.before !== undefined ? [subject("orch --version (before)", executable("before", values.before), ["--version"], true)] : []),
+  subject("orch --version (single executable)", orch, ["--version"], true),
+  ...(before !== undefined ? [subject("orch --version (before)", before, ["--version"], true)] : []),
+  // A command: commander dispatches to it and its module loads.
+  subject("orch version (a command)", orch, ["version"], true),
+  ...(before !== undefined ? [subject("orch version (before)", before, ["version"], true)] : []),
   subject("node -e 0 (plain Node start)", process.execPath, ["-e", "0"]),
   subject("docker --version (Go CLI)", "docker", ["--version"]),
 ];
