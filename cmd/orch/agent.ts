@@ -1,7 +1,7 @@
 // `orch agent`: run the agent on this machine: register with the servers, run assigned tasks, report their status.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { Agent, type AgentOptions } from "../../internal/agent/agent.js";
+import type { AgentOptions } from "../../internal/agent/agent.js";
 import { parseAttributes } from "../../internal/agent/fingerprint.js";
 import { agent_data_dir_default, agent_http_port_default } from "../../internal/agent/limits.js";
 import { bind_default } from "../../internal/agent/options.js";
@@ -142,6 +142,11 @@ function positive(flag: string, raw: string, value: number): number {
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
+/** The agent's module tree (drivers, dockerode, LevelDB), loaded only to run one; see loadServer. */
+export function loadAgent(): Promise<typeof import("../../internal/agent/agent.js")> {
+  return import("../../internal/agent/agent.js");
+}
+
 export function registerAgent(program: Command): void {
   program
     .command("agent")
@@ -172,6 +177,7 @@ Stopping the agent (SIGTERM) leaves its tasks running; a restart with the same -
     .action(async (flags: AgentFlags) => {
       const { log_level, ...options } = compileAgentOptions(flags, process.env);
       const logger = streamLogger(log_level);
+      const { Agent } = await loadAgent();
       const agent = await Agent.start({ ...options, logger });
       await untilStopped(logger, () => agent.stop());
     });

@@ -50,7 +50,9 @@ export function registerCompletion(program: Command): void {
       if (shell === "zsh") return void process.stdout.write(`# orch zsh completion: source <(orch completion zsh)\nautoload -U +X bashcompinit && bashcompinit\n${bashScript(program)}`);
       throw new UsageError(`completion ${JSON.stringify(shell)}: give bash or zsh`);
     });
+}
 
+export function registerVersion(program: Command): void {
   program
     .command("version")
     .description("print the orch version")

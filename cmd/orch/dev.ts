@@ -1,7 +1,7 @@
 // `orch dev`: a one-machine cluster in one process (a server and an agent), state kept in a local folder.
 import path from "node:path";
 import type { Command } from "commander";
-import { Agent } from "../../internal/agent/agent.js";
+import type { Agent } from "../../internal/agent/agent.js";
 import { agent_http_port_default } from "../../internal/agent/limits.js";
 import { parseHost, parsePort } from "../../internal/cli/flags.js";
 import { UsageError } from "../../internal/cli/errors.js";
@@ -9,9 +9,9 @@ import { parseBytes, parseCpus } from "../../internal/cli/units.js";
 import { data_dir_default, http_port_default, raft_port_default } from "../../internal/defaults.js";
 import { parseLogLevel, streamLogger } from "../../internal/log/logger.js";
 import { formatHostPort } from "../../internal/server/peers.js";
-import { Server } from "../../internal/server/server.js";
 import { untilStopped } from "./context.js";
-import { commandSetCap, stopOnCommandSetGap } from "./server.js";
+import { loadAgent } from "./agent.js";
+import { commandSetCap, loadServer, stopOnCommandSetGap } from "./server.js";
 
 interface DevFlags {
   dataDir: string;
@@ -52,6 +52,7 @@ export function registerDev(program: Command): void {
       const memory_bytes = f.mem !== undefined ? parseBytes("--mem", f.mem) : undefined;
       const logger = streamLogger(log_level);
       const cap = commandSetCap(process.env);
+      const [{ Server }, { Agent }] = await Promise.all([loadServer(), loadAgent()]);
       const server = await Server.start({
         data_dir: path.join(f.dataDir, "server"),
         name: "dev",

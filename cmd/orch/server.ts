@@ -11,7 +11,7 @@ import { bind_address_default, data_dir_default, http_port_default, raft_port_de
 import { parseLogLevel, streamLogger, type LogLevel } from "../../internal/log/logger.js";
 import type { ServerOptions } from "../../internal/server/config.js";
 import { parseBootstrap, parseHostPort, validName } from "../../internal/server/peers.js";
-import { Server } from "../../internal/server/server.js";
+import type { Server } from "../../internal/server/server.js";
 import { untilStopped } from "./context.js";
 
 interface ServerFlags {
@@ -95,6 +95,16 @@ export function stopOnCommandSetGap(server: Server, stop: (why: string) => void)
   if (server.node.failed instanceof CommandSetError) onGap(server.node.failed);
 }
 
+/**
+ * The server's module tree (Raft, LevelDB with its native addon, hono, dockerode) is loaded
+ * only by the commands that run one: imported at the top, every `orch` invocation, even
+ * `--version`, paid about 150 ms for it (docs/BENCHMARKS.md, start-up). esbuild bundles a
+ * dynamic import() into the one CJS file as a module initialiser that runs on first call.
+ */
+export function loadServer(): Promise<typeof import("../../internal/server/server.js")> {
+  return import("../../internal/server/server.js");
+}
+
 /** Flag, then ORCH_ environment variable, then config file; the rest the server resolves. */
 export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv): Omit<ServerOptions, "logger"> & { log_level: LogLevel } {
   const file = flags.config !== undefined ? readConfigFile(flags.config) : {};
@@ -175,6 +185,7 @@ Examples:
     .action(async (flags: ServerFlags) => {
       const opts = compileServerOptions(flags, process.env);
       const logger = streamLogger(opts.log_level);
+      const { Server } = await loadServer();
       const server = await Server.start({ ...opts, logger });
       await untilStopped(logger, () => server.stop(), (stop) => {
         server.onRemoved(() => stop("this server was removed from the cluster"));

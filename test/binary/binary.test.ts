@@ -29,6 +29,19 @@ describe("orch executable", () => {
     expect(await readdir(dir)).toEqual(["orch"]);
   });
 
+  it("runs its bundle from the embedded V8 code cache (Node warns when it rejects the cache)", async () => {
+    // Without the cache V8 parses the 2 MB bundle at every start: tens of ms (docs/BENCHMARKS.md).
+    const rejected = "Code cache data rejected";
+    for (const args of [["--version"], ["version"], ["kv", "--help"]]) {
+      const r = await run(bin, args, { cwd: dir });
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stderr, args.join(" ")).not.toContain(rejected);
+    }
+    // The same check sees a rejection: a V8 flag the cache was not made with invalidates it.
+    const changed = await run(bin, ["--version"], { cwd: dir, env: { NODE_OPTIONS: "--max-old-space-size=100" } });
+    expect(changed.stderr).toContain(rejected);
+  });
+
   it("lists only commands that exist in --help", async () => {
     const r = await run(bin, ["--help"], { cwd: dir });
     expect(r.code).toBe(0);
