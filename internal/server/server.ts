@@ -233,7 +233,10 @@ export class Server implements ServerView {
 
   leaderMember(): Member | null {
     const id = this.node.leader();
-    return id === 0 ? null : (this.fsm.members.get(id) ?? { id, name: `server-${id}`, raft_addr: "", http_addr: "" });
+    if (id === 0) return null;
+    const m = this.fsm.members.get(id) ?? { id, name: `server-${id}`, raft_addr: "", http_addr: "" };
+    // This server leading before its address announcement committed still knows its own address.
+    return id === this.meta.node_id && m.http_addr === "" ? { ...m, http_addr: this.http_addr } : m;
   }
 
   notReady(): string | null {
