@@ -129,7 +129,7 @@ export function compileServerOptions(flags: ServerFlags, env: NodeJS.ProcessEnv)
     throw new UsageError("--heartbeat-ttl must be at least three heartbeat intervals, so one lost heartbeat does not mark a node down");
   }
   const offerRaw = pick("offer-timeout", flags.offerTimeout);
-  const offer_timeout_ms = offerRaw !== undefined ? (offerRaw === "0" ? 0 : parseDuration("--offer-timeout", offerRaw)) : undefined;
+  const offer_timeout_ms = offerRaw !== undefined ? parseDuration("--offer-timeout", offerRaw) : undefined;
   const fwHeartbeatRaw = pick("framework-heartbeat", flags.frameworkHeartbeat);
   const framework_heartbeat_ms = fwHeartbeatRaw !== undefined ? parseDuration("--framework-heartbeat", fwHeartbeatRaw) : undefined;
   if (framework_heartbeat_ms !== undefined && (framework_heartbeat_ms < 1_000 || framework_heartbeat_ms % 1_000 !== 0)) {
