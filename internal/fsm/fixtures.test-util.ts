@@ -1,4 +1,6 @@
-// A complete ServiceSpec for tests: every field set, each test overriding only what it is about.
+// Complete records for tests (a ServiceSpec, a framework's info): every field set, each test
+// overriding only what it is about.
+import type { FrameworkInfoRecord } from "./frameworks.js";
 import type { ServiceSpec } from "./services.js";
 
 export function testServiceSpec(o: Partial<ServiceSpec> = {}): ServiceSpec {
@@ -18,6 +20,23 @@ export function testServiceSpec(o: Partial<ServiceSpec> = {}): ServiceSpec {
     role: "default",
     grace_ms: 1000,
     strategy: "binpack",
+    ...o,
+  };
+}
+
+export function testFrameworkInfo(o: Partial<FrameworkInfoRecord> = {}): FrameworkInfoRecord {
+  return {
+    name: "fw",
+    user: "root",
+    roles: ["*"],
+    multi_role: false,
+    capabilities: [],
+    failover_timeout_s: 60,
+    checkpoint: false,
+    hostname: "",
+    principal: "",
+    webui_url: "",
+    labels: [],
     ...o,
   };
 }

@@ -1,27 +1,14 @@
 // External frameworks in the state machine: subscribe and failover state, their tasks' status
 // updates kept until acknowledged, suppress/revive and decline filters, removal, snapshots.
+import { testFrameworkInfo } from "./fixtures.test-util.js";
 import { describe, expect, it } from "vitest";
 import type { TaskStatus } from "../driver/types.js";
 import { fromBase64 } from "./base64.js";
 import { CommandType, type Command } from "./commands.js";
 import type { FrameworkUpdate } from "./framework-handlers.js";
-import type { FrameworkInfoRecord } from "./frameworks.js";
 import { StateMachine } from "./state.js";
 
-const info = (o: Partial<FrameworkInfoRecord> = {}): FrameworkInfoRecord => ({
-  name: "fw",
-  user: "root",
-  roles: ["*"],
-  multi_role: false,
-  capabilities: [],
-  failover_timeout_s: 60,
-  checkpoint: false,
-  hostname: "",
-  principal: "",
-  webui_url: "",
-  labels: [],
-  ...o,
-});
+const info = testFrameworkInfo;
 
 const FW = "f0e1d2c3-0000-4000-8000-000000000001-0000";
 

@@ -2,6 +2,7 @@
 // cluster and each launching all it can on every offer, end with dominant shares within 5 % of each other (the DRF paper's result); a
 // weight-2 role gets about twice the share; a suppressed framework gets nothing.
 import { afterEach, describe, expect, it } from "vitest";
+import { testFrameworkInfo } from "../../fsm/fixtures.test-util.js";
 import { CommandType, type Command } from "../../fsm/commands.js";
 import type { FrameworkInfoRecord } from "../../fsm/frameworks.js";
 import { StateMachine, type ApplyResult } from "../../fsm/state.js";
@@ -57,7 +58,7 @@ class Greedy implements FrameworkConnection {
   }
 }
 
-const info = (name: string, role: string): FrameworkInfoRecord => ({ name, user: "root", roles: [role], multi_role: false, capabilities: [], failover_timeout_s: 60, checkpoint: false, hostname: "", principal: "", webui_url: "", labels: [] });
+const info = (name: string, role: string): FrameworkInfoRecord => testFrameworkInfo({ name, roles: [role] });
 
 const hosts: FrameworkHost[] = [];
 afterEach(() => {

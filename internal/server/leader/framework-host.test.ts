@@ -1,9 +1,9 @@
 // The framework host against a real state machine and plan applier (commits land a moment later,
 // as through Raft): subscribe, offers, launch, status updates until acknowledged, decline filters,
 // invalid offers, failover of a stream, reconciliation, and the failover timeout.
+import { testFrameworkInfo } from "../../fsm/fixtures.test-util.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { CommandType, type Command } from "../../fsm/commands.js";
-import type { FrameworkInfoRecord } from "../../fsm/frameworks.js";
 import { StateMachine, type ApplyResult } from "../../fsm/state.js";
 import type { TaskStatus } from "../../driver/types.js";
 import type { Logger } from "../../log/logger.js";
@@ -30,20 +30,7 @@ class Conn implements FrameworkConnection {
   }
 }
 
-const info = (o: Partial<FrameworkInfoRecord> = {}): FrameworkInfoRecord => ({
-  name: "test",
-  user: "root",
-  roles: ["*"],
-  multi_role: false,
-  capabilities: [],
-  failover_timeout_s: 3600,
-  checkpoint: false,
-  hostname: "",
-  principal: "",
-  webui_url: "",
-  labels: [],
-  ...o,
-});
+const info = (o: Parameters<typeof testFrameworkInfo>[0] = {}) => testFrameworkInfo({ name: "test", failover_timeout_s: 3600, ...o });
 
 const hosts: FrameworkHost[] = [];
 afterEach(() => {
