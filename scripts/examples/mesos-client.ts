@@ -4,6 +4,21 @@
 // carrying the Mesos-Stream-Id. A 307 names the leading master (Location: //host:port/path).
 import http from "node:http";
 
+/** The parts of an Offer a simple framework reads (mesos.proto Offer). */
+export interface OfferJson {
+  id: { value: string };
+  agent_id: { value: string };
+  resources: { name: string; scalar?: { value: number } }[];
+}
+
+/** The parts of a TaskStatus a simple framework reads (mesos.proto TaskStatus). */
+export interface StatusJson {
+  task_id: { value: string };
+  state: string;
+  reason?: string;
+  message?: string;
+}
+
 /** One JSON event as the master sent it. */
 export type MesosEvent = { type: string } & Record<string, unknown>;
 

@@ -5,19 +5,7 @@
 //   npx tsx scripts/examples/mesos-framework.ts --master 127.0.0.1:4640 --tasks 3 \
 //     --image orch-test/busybox:latest --cmd 'echo hello; sleep 3600' --cpus 0.1 --mem 32
 import { parseArgs } from "node:util";
-import { MesosScheduler, type MesosEvent } from "./mesos-client.js";
-
-interface Offer {
-  id: { value: string };
-  agent_id: { value: string };
-  resources: { name: string; scalar?: { value: number } }[];
-}
-
-interface Status {
-  task_id: { value: string };
-  state: string;
-  message?: string;
-}
+import { MesosScheduler, type MesosEvent, type OfferJson as Offer, type StatusJson as Status } from "./mesos-client.js";
 
 /** Heartbeats missed before the stream counts as broken (as Mesos advises frameworks). */
 const heartbeats_missed_max = 5;

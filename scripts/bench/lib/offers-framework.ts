@@ -5,7 +5,7 @@
 // (internal/server/leader/framework-host.ts awaits the plan applier), so at the 202 the task is in
 // the leader's task table as STAGING. A sample of accepts is also checked the slow way, polling
 // GET /v1/tasks?node=AGENT&stale until the tasks show as STAGING, to confirm that and to time it.
-import { MesosScheduler, type MesosEvent } from "../../examples/mesos-client.js";
+import { MesosScheduler, type MesosEvent, type OfferJson as Offer, type StatusJson as Status } from "../../examples/mesos-client.js";
 import { request, sleep } from "./bench-http.js";
 
 export interface TaskShape {
@@ -23,18 +23,6 @@ export interface FrameworkOptions {
   sample_every: number;
   sample_poll_ms: number;
   image: string;
-}
-
-interface Offer {
-  id: { value: string };
-  agent_id: { value: string };
-  resources: { name: string; scalar?: { value: number } }[];
-}
-
-interface Status {
-  task_id: { value: string };
-  state: string;
-  reason?: string;
 }
 
 interface AcceptJob {
